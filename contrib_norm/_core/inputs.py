@@ -1,0 +1,60 @@
+"""Converting and checking the `inputs` argument of a normalization layer."""
+
+import tensorflow as tf
+
+
+def as_float_tensor(inputs, arg_name="inputs"):
+    """Converts `inputs` to a tensor and checks that it is floating point.
+
+    Raises:
+      TypeError: if the tensor's dtype is not a floating-point type.
+    """
+    tensor = tf.convert_to_tensor(inputs)
+    if not tensor.dtype.is_floating:
+        raise TypeError(
+            f"`{arg_name}` must be a floating-point tensor (float16, "
+            "bfloat16, float32 or float64). Received: "
+            f"{arg_name} with dtype={tensor.dtype.name}"
+        )
+    return tensor
+
+
+def describe(tensor):
+    """A short description of a graph tensor for error messages."""
+    name = getattr(tensor, "name", None) or "<eager tensor>"
+    return name
+
+
+def known_rank(tensor, arg_name="inputs", legacy_phrase="has undefined rank"):
+    """Returns the static rank, or raises the legacy undefined-rank error."""
+    rank = tensor.shape.rank
+    if rank is None:
+        raise ValueError(
+            f"Inputs {describe(tensor)} {legacy_phrase}. "
+            f"Received: {arg_name} with shape={tensor.shape}"
+        )
+    return rank
+
+
+def require_min_rank(
+    tensor, rank, min_rank, function, arg_name="inputs", expected=None
+):
+    """Raises ValueError if `rank` < `min_rank`, naming the shape received."""
+    if rank < min_rank:
+        expected = expected or f"rank {min_rank} or more"
+        raise ValueError(
+            f"`{function}` needs {arg_name} of {expected}. "
+            f"Received: {arg_name} with shape={tensor.shape} "
+            f"(rank {rank})"
+        )
+
+
+def static_dim(tensor, axis, legacy_phrase, arg_name="inputs"):
+    """Returns the static size of `axis`, or raises the undefined-dim error."""
+    size = tensor.shape[axis]
+    if size is None:
+        raise ValueError(
+            f"Inputs {describe(tensor)} {legacy_phrase}. "
+            f"Received: {arg_name} with shape={tensor.shape}"
+        )
+    return int(size)

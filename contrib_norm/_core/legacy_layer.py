@@ -1,0 +1,231 @@
+"""The bookkeeping of `tf.compat.v1.layers.Layer`, without Keras.
+
+Keras 3 removed the TF1 layer base class that `tf.layers.*` were built on.
+This class keeps what graph-mode users observe of it:
+
+* names: `batch_normalization`, `batch_normalization_1`, ... per graph, or
+  the given `name`; the variable scope is entered once and re-entered with
+  `reuse=True` on later calls;
+* `_scope` / `_reuse` constructor arguments, as tf.contrib.layers used them;
+* variables created through `tf.compat.v1.get_variable` (so enclosing
+  variable scopes, custom getters and `reuse` apply), regularization losses
+  added to REGULARIZATION_LOSSES once, on creation;
+* `.variables`, `.trainable_variables`, `.non_trainable_variables`,
+  `.updates`, `.losses`, and the updates added to UPDATE_OPS after each call
+  (none when the layer is not trainable, as in TF1).
+"""
+
+import re
+import weakref
+
+import tensorflow as tf
+
+_GraphKeys = tf.compat.v1.GraphKeys
+_NAME_UIDS = weakref.WeakKeyDictionary()
+
+
+def _snake_case(name):
+    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
+
+
+def _unique_layer_name(base_name):
+    graph = tf.compat.v1.get_default_graph()
+    uids = _NAME_UIDS.setdefault(graph, {})
+    uids[base_name] = uids.get(base_name, 0) + 1
+    count = uids[base_name]
+    return base_name if count == 1 else f"{base_name}_{count - 1}"
+
+
+class LegacyLayer(object):
+    """Base class with tf.compat.v1.layers.Layer's graph-mode behaviour."""
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        scope = kwargs.pop("_scope", None)
+        self._reuse = kwargs.pop("_reuse", None)
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword "
+                f"arguments: {sorted(kwargs)}"
+            )
+        self._trainable = bool(trainable)
+        self.built = False
+        self._dtype = None if dtype is None else tf.as_dtype(dtype)
+        self._trainable_weights = []
+        self._non_trainable_weights = []
+        self._updates = []
+        self._losses = []
+        self._current_scope = None
+        self._init_set_name(name)
+        if scope:
+            with tf.compat.v1.variable_scope(scope) as captured_scope:
+                self._scope = captured_scope
+        else:
+            self._scope = None
+
+    def _init_set_name(self, name):
+        if isinstance(name, tf.compat.v1.VariableScope):
+            self._base_name = name.name
+            self._name = _unique_layer_name(_snake_case(type(self).__name__))
+        elif name:
+            self._base_name = name
+            self._name = name
+        else:
+            self._base_name = _snake_case(type(self).__name__)
+            self._name = _unique_layer_name(self._base_name)
+
+    # ---- properties users of tf.layers relied on -------------------------
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def dtype(self):
+        return None if self._dtype is None else self._dtype.name
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
+    @property
+    def scope_name(self):
+        if not self._scope:
+            raise ValueError(
+                f"No name available for layer scope because the layer "
+                f'"{self._name}" has not been used yet. The scope name '
+                "is determined the first time the layer instance is "
+                "called. You must therefore call the layer before "
+                "querying `scope_name`."
+            )
+        return self._scope.name
+
+    @property
+    def trainable_weights(self):
+        return list(self._trainable_weights) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self):
+        if self.trainable:
+            return list(self._non_trainable_weights)
+        return self._trainable_weights + self._non_trainable_weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    @property
+    def updates(self):
+        return list(self._updates) if self.trainable else []
+
+    @property
+    def losses(self):
+        return list(self._losses)
+
+    # ---- variable scope handling ------------------------------------------
+    def _set_scope(self, scope=None):
+        if self._scope is None:
+            if self._reuse:
+                with tf.compat.v1.variable_scope(
+                    scope if scope is not None else self._base_name
+                ) as captured:
+                    self._scope = captured
+            else:
+                with tf.compat.v1.variable_scope(
+                    scope, default_name=self._base_name
+                ) as captured:
+                    self._scope = captured
+
+    def add_weight(
+        self,
+        name,
+        shape,
+        dtype=None,
+        initializer=None,
+        regularizer=None,
+        trainable=True,
+        constraint=None,
+        synchronization=tf.VariableSynchronization.AUTO,
+        aggregation=tf.VariableAggregation.NONE,
+    ):
+        """Gets or creates a variable in the layer's scope (see class doc)."""
+        if synchronization == tf.VariableSynchronization.ON_READ:
+            trainable = False
+        trainable = bool(trainable) and self.trainable
+        existing = {id(v) for v in tf.compat.v1.global_variables()}
+        self._set_scope(None)
+        reuse = self.built or self._reuse
+        with tf.compat.v1.variable_scope(
+            self._scope, reuse=reuse, auxiliary_name_scope=False
+        ) as scope:
+            self._current_scope = scope
+            with tf.compat.v1.name_scope(scope.original_name_scope):
+                variable = tf.compat.v1.get_variable(
+                    name,
+                    shape=shape,
+                    dtype=dtype or self._dtype or tf.float32,
+                    initializer=initializer,
+                    trainable=trainable,
+                    constraint=constraint,
+                    synchronization=synchronization,
+                    aggregation=aggregation,
+                )
+                if regularizer is not None and id(variable) not in existing:
+                    with tf.compat.v1.name_scope(name + "/Regularizer"):
+                        loss = regularizer(variable)
+                    if loss is not None:
+                        self._losses.append(loss)
+                        tf.compat.v1.add_to_collection(
+                            _GraphKeys.REGULARIZATION_LOSSES, loss
+                        )
+        if trainable and any(v is variable for v in tf.compat.v1.trainable_variables()):
+            self._trainable_weights.append(variable)
+        else:
+            self._non_trainable_weights.append(variable)
+        return variable
+
+    def add_update(self, update):
+        self._updates.append(update)
+
+    # ---- calling ------------------------------------------------------------
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, **kwargs):
+        raise NotImplementedError
+
+    def apply(self, inputs, *args, **kwargs):
+        return self.__call__(inputs, *args, **kwargs)
+
+    def __call__(self, inputs, *args, **kwargs):
+        scope = kwargs.pop("scope", None)
+        self._set_scope(scope)
+        reuse = True if self.built else self._reuse
+        with tf.compat.v1.variable_scope(
+            self._scope, reuse=reuse, auxiliary_name_scope=False
+        ) as var_scope:
+            self._current_scope = var_scope
+            with tf.compat.v1.name_scope(var_scope.original_name_scope):
+                inputs = self._convert_inputs(inputs)
+                if not self.built:
+                    if self._dtype is None:
+                        self._dtype = inputs.dtype.base_dtype
+                    self.build(inputs.shape)
+                    self.built = True
+                outputs = self.call(inputs, *args, **kwargs)
+        if self.trainable:
+            collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
+            for update in self._updates:
+                if not any(item is update for item in collection):
+                    collection.append(update)
+        return outputs
+
+    def _convert_inputs(self, inputs):
+        return tf.convert_to_tensor(inputs)

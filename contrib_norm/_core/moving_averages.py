@@ -1,0 +1,186 @@
+"""Moving-statistics updates: m <- m - (1 - decay) * (m - value).
+
+One place for every family's moving averages:
+
+* `assign_moving_average`: tf.contrib.layers' rule (TensorFlow's
+  `moving_averages.assign_moving_average`), with the optional zero-debias
+  of Kingma & Ba (2015) that keeps the legacy `<var>/biased` and
+  `<var>/local_step` variables. Inside a tf.distribute replica context the
+  value is first averaged over replicas, as TensorFlow's own rule does.
+* `assign_moving_average_local`: tf.layers' rule, which updates a replica's
+  own copy of a sync-on-read variable (reading it across replicas gives the
+  mean).
+* `wire_updates`: the legacy choice between adding update ops to a
+  collection and forcing them in place through control dependencies.
+"""
+
+import tensorflow as tf
+
+from contrib_norm._core import training_flag
+
+
+def _one_minus(decay, dtype):
+    one_minus_decay = tf.convert_to_tensor(1.0 - decay, name="decay")
+    if one_minus_decay.dtype != dtype:
+        one_minus_decay = tf.cast(one_minus_decay, dtype)
+    return one_minus_decay
+
+
+def _in_replica_context_of_a_strategy():
+    return (
+        tf.distribute.has_strategy() and tf.distribute.get_replica_context() is not None
+    )
+
+
+def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
+    """Updates `variable` towards `value` with the given `decay`; returns it.
+
+    Args:
+      variable: the moving-average variable.
+      value: the new observation, same shape as `variable`.
+      decay: a float or scalar tensor in [0, 1].
+      zero_debias: if True, keep a biased accumulator and a step counter and
+        set `variable` to accumulator / (1 - decay^step), so that early values
+        are not pulled towards the zero initial value.
+      name: optional name scope (default "AssignMovingAvg").
+
+    Returns:
+      The update op's value (the updated variable).
+    """
+    with tf.compat.v1.name_scope(
+        name, "AssignMovingAvg", [variable, value, decay]
+    ) as scope:
+        dtype = variable.dtype.base_dtype
+        one_minus_decay = _one_minus(decay, dtype)
+        value = tf.cast(value, dtype)
+        if zero_debias:
+            biased, local_step = _zero_debias_variables(
+                variable, value, one_minus_decay
+            )
+
+            def update_fn(var, val):
+                return _zero_debias_update(
+                    var, val, one_minus_decay, biased, local_step
+                )
+        else:
+
+            def update_fn(var, val):
+                return tf.compat.v1.assign_sub(
+                    var, (var - val) * one_minus_decay, name=scope
+                )
+
+        if _in_replica_context_of_a_strategy():
+
+            def merge_fn(strategy, var, val):
+                val = strategy.extended.reduce_to(tf.distribute.ReduceOp.MEAN, val, var)
+                return strategy.extended.update(var, update_fn, args=(val,))
+
+            return tf.distribute.get_replica_context().merge_call(
+                merge_fn, args=(variable, value)
+            )
+        return update_fn(variable, value)
+
+
+def _zero_debias_variables(variable, value, one_minus_decay):
+    """Gets or creates `<variable>/biased` and `<variable>/local_step`."""
+    scope_name = variable.name.split(":")[0]
+    with tf.compat.v1.variable_scope(
+        scope_name, values=[variable, value, one_minus_decay]
+    ):
+        biased = tf.compat.v1.get_variable(
+            _unique_in_scope("biased"),
+            shape=variable.shape,
+            dtype=variable.dtype.base_dtype,
+            initializer=tf.compat.v1.zeros_initializer(),
+            trainable=False,
+        )
+        local_step = tf.compat.v1.get_variable(
+            _unique_in_scope("local_step"),
+            shape=[],
+            dtype=variable.dtype.base_dtype,
+            initializer=tf.compat.v1.zeros_initializer(),
+            trainable=False,
+        )
+    return biased, local_step
+
+
+def _unique_in_scope(name):
+    """`name`, or `name_1`, ... if the scope already has it and is not reusing."""
+    scope = tf.compat.v1.get_variable_scope()
+    if scope.reuse:
+        return name
+    taken = {v.op.name for v in scope.global_variables()}
+    full_name = scope.name + "/" + name
+    if full_name not in taken:
+        return name
+    index = 1
+    while f"{full_name}_{index}" in taken:
+        index += 1
+    return f"{name}_{index}"
+
+
+def _zero_debias_update(variable, value, one_minus_decay, biased, local_step):
+    update_biased = tf.compat.v1.assign_sub(biased, (biased - value) * one_minus_decay)
+    update_local_step = local_step.assign_add(1)
+    bias_factor = 1 - tf.pow(1.0 - one_minus_decay, update_local_step)
+    return tf.compat.v1.assign(
+        variable,
+        update_biased / bias_factor,
+        name=tf.compat.v1.get_default_graph().get_name_scope() + "/",
+    )
+
+
+def assign_moving_average_local(variable, value, momentum):
+    """tf.layers' update, `variable -= (variable - value) * (1 - momentum)`.
+
+    Applied to this replica's copy only (moving statistics of the tf.layers
+    family are sync-on-read variables with MEAN aggregation).
+    """
+    with tf.compat.v1.name_scope(None, "AssignMovingAvg") as scope:
+        one_minus = _one_minus(momentum, variable.dtype.base_dtype)
+        delta = (variable - tf.cast(value, variable.dtype)) * one_minus
+        with tf.compat.v1.colocate_with(variable):
+            return tf.compat.v1.assign_sub(variable, delta, name=scope)
+
+
+def assign_new_value(variable, value):
+    with tf.compat.v1.name_scope(None, "AssignNewValue") as scope:
+        with tf.compat.v1.colocate_with(variable):
+            return tf.compat.v1.assign(variable, value, name=scope)
+
+
+def wire_updates(
+    is_training,
+    make_updates,
+    stale_values,
+    updates_collections,
+    forced_result,
+    idle_result,
+):
+    """Wires moving-statistics updates the way tf.contrib.layers did.
+
+    With `updates_collections` set, the update ops (or, when `is_training` is
+    a tensor that turns out False, the unchanged variables) are added to those
+    collections and None is returned: the caller keeps its own result. With
+    `updates_collections=None` the updates are forced in place: the result is
+    `forced_result(update_ops)` when training, else `idle_result()`.
+
+    Args:
+      is_training: the training flag (bool, bool tensor or placeholder).
+      make_updates: builds the update ops; returns a tuple.
+      stale_values: returns the moving variables, same structure.
+      updates_collections: collection name(s), or None for in-place updates.
+      forced_result: builds the layer's result under the given control inputs.
+      idle_result: builds the layer's result when not training.
+
+    Returns:
+      None when the updates were collected, else the in-place result.
+    """
+    if updates_collections is None:
+        return training_flag.smart_cond(
+            is_training, lambda: forced_result(list(make_updates())), idle_result
+        )
+    updates = training_flag.smart_cond(is_training, make_updates, stale_values)
+    for update in updates:
+        tf.compat.v1.add_to_collections(updates_collections, update)
+    return None

@@ -1,0 +1,167 @@
+"""Model variables, their collections, regularizers and reuse.
+
+Mirrors tf.contrib.framework's `model_variable` and the collection helpers of
+tf.contrib.layers, on the public `tf.compat.v1.get_variable`.
+"""
+
+import tensorflow as tf
+
+_GraphKeys = tf.compat.v1.GraphKeys
+
+
+def check_dict_keys(arg_name, value, allowed):
+    """Raises ValueError if the dict `value` has keys outside `allowed`.
+
+    Legacy code silently ignored misspelt keys (e.g. `{'gama': ...}`), which
+    trains with the default instead of what the user asked for.
+    """
+    if value is None or not isinstance(value, dict):
+        return
+    unknown = sorted(set(value) - set(allowed), key=str)
+    if unknown:
+        raise ValueError(
+            f"`{arg_name}` has unknown keys {unknown}; the allowed "
+            f"keys are {sorted(allowed)}. Received: "
+            f"{arg_name}={value!r}"
+        )
+
+
+def collections_for(variables_collections, name):
+    """The collections for variable `name` (a list, a per-name dict, or None)."""
+    if isinstance(variables_collections, dict):
+        collections = variables_collections.get(name, None)
+    else:
+        collections = variables_collections
+    if isinstance(collections, str):
+        collections = [collections]
+    return collections
+
+
+def _unique(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def model_variable(
+    name,
+    shape,
+    dtype,
+    initializer,
+    regularizer=None,
+    trainable=True,
+    collections=None,
+    constraint=None,
+    synchronization=tf.VariableSynchronization.AUTO,
+    aggregation=tf.VariableAggregation.NONE,
+    is_model_variable=True,
+):
+    """Gets or creates a variable in GLOBAL_VARIABLES (and MODEL_VARIABLES).
+
+    Like tf.contrib.framework.model_variable: `collections` are added to
+    GLOBAL_VARIABLES and MODEL_VARIABLES; TRAINABLE_VARIABLES follows
+    `trainable`. The regularizer's loss goes to REGULARIZATION_LOSSES when the
+    variable is created (not when it is reused).
+    """
+    collections = list(collections or [])
+    collections.append(_GraphKeys.GLOBAL_VARIABLES)
+    if is_model_variable:
+        collections.append(_GraphKeys.MODEL_VARIABLES)
+    return tf.compat.v1.get_variable(
+        name,
+        shape=shape,
+        dtype=dtype,
+        initializer=initializer,
+        regularizer=regularizer,
+        trainable=trainable,
+        collections=_unique(collections),
+        constraint=constraint,
+        synchronization=synchronization,
+        aggregation=aggregation,
+    )
+
+
+def model_variable_getter(getter, *args, **kwargs):
+    """A variable-scope custom getter that makes every variable a model one.
+
+    The tf.layers path of legacy `batch_norm` ran inside such a getter, so the
+    layer's variables (and zero-debias helpers) land in MODEL_VARIABLES.
+    """
+    collections = list(kwargs.get("collections") or [_GraphKeys.GLOBAL_VARIABLES])
+    collections.append(_GraphKeys.MODEL_VARIABLES)
+    kwargs["collections"] = _unique(collections)
+    return getter(*args, **kwargs)
+
+
+def add_to_collections_once(variable, collections):
+    """Adds `variable` to each collection that does not hold it yet."""
+    for collection in collections or []:
+        if not any(v is variable for v in tf.compat.v1.get_collection(collection)):
+            tf.compat.v1.add_to_collection(collection, variable)
+
+
+def collect_named_outputs(collections, alias, outputs):
+    """Adds `outputs` to `collections` tagged with `alias`, as legacy did.
+
+    The alias is appended to `outputs.aliases` (trailing '/' removed).
+    """
+    if collections:
+        if isinstance(collections, str):
+            collections = [collections]
+        alias = alias[:-1] if alias.endswith("/") else alias
+        aliases = getattr(outputs, "aliases", None)
+        if aliases is None:
+            outputs.aliases = [alias]
+        else:
+            aliases.append(alias)
+        tf.compat.v1.add_to_collections(collections, outputs)
+    return outputs
+
+
+def partitioner_disabled():
+    """A variable scope equal to the current one, with no partitioner.
+
+    Moving statistics are never partitioned (legacy did the same, since moving
+    averages do not support partitioned variables).
+    """
+    scope = tf.compat.v1.variable_scope(tf.compat.v1.get_variable_scope())
+    return _NoPartitioner(scope)
+
+
+class _NoPartitioner(object):
+    def __init__(self, scope_cm):
+        self._scope_cm = scope_cm
+
+    def __enter__(self):
+        scope = self._scope_cm.__enter__()
+        scope.set_partitioner(None)
+        return scope
+
+    def __exit__(self, *exc):
+        return self._scope_cm.__exit__(*exc)
+
+
+def as_initializer(value, default, arg_name):
+    """Accepts an initializer callable, None (-> default), or a common name."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        known = {
+            "zeros": tf.compat.v1.zeros_initializer,
+            "ones": tf.compat.v1.ones_initializer,
+            "glorot_uniform": tf.compat.v1.glorot_uniform_initializer,
+            "glorot_normal": tf.compat.v1.glorot_normal_initializer,
+        }
+        if value not in known:
+            raise ValueError(
+                f"`{arg_name}` must be an initializer or one of "
+                f"{sorted(known)}. Received: {arg_name}={value!r}"
+            )
+        return known[value]()
+    if not callable(value):
+        raise TypeError(
+            f"`{arg_name}` must be callable. Received: {arg_name}={value!r}"
+        )
+    return value

@@ -1,0 +1,704 @@
+"""tf.layers' batch normalization: `batch_normalization` and `BatchNormalization`.
+
+TensorFlow 2.16+ (Keras 3) no longer provides `tf.compat.v1.layers` without
+tf-keras and `TF_USE_LEGACY_KERAS=1`. This module is the TF 1.15 `tf.layers`
+batch normalization, on public TensorFlow only.
+"""
+
+import numbers
+
+import tensorflow as tf
+
+from contrib_norm._core import legacy_layer
+from contrib_norm._core import moments as moments_lib
+from contrib_norm._core import moving_averages
+from contrib_norm._core import training_flag
+from contrib_norm._core import variables as variables_lib
+from contrib_norm._core.data_format import normalize_axes
+from contrib_norm._core.inputs import as_float_tensor
+from contrib_norm.framework.arg_scope import add_arg_scope
+
+_FUSED_DTYPES = (tf.float16, tf.bfloat16, tf.float32)
+_FUSED_FORMATS = {(4, 1): "NCHW", (4, 3): "NHWC", (5, 1): "NCDHW", (5, 4): "NDHWC"}
+_RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
+
+
+def _check_renorm_clipping(renorm_clipping):
+    """Validates `renorm_clipping` keys and rmin <= rmax, as far as static."""
+    if renorm_clipping is None:
+        return {}
+    if not isinstance(renorm_clipping, dict):
+        raise TypeError(
+            "`renorm_clipping` must be a dict with keys among "
+            f"{list(_RENORM_CLIPPING_KEYS)}. Received: "
+            f"renorm_clipping={renorm_clipping!r}"
+        )
+    unknown = sorted(set(renorm_clipping) - set(_RENORM_CLIPPING_KEYS), key=str)
+    if unknown:
+        raise ValueError(
+            "Received invalid keys for `renorm_clipping` argument: "
+            f"{renorm_clipping}. Supported values: "
+            f"{list(_RENORM_CLIPPING_KEYS)}."
+        )
+    static = {
+        k: tf.get_static_value(v) if tf.is_tensor(v) else v
+        for k, v in renorm_clipping.items()
+    }
+    rmin, rmax, dmax = (static.get(k) for k in ("rmin", "rmax", "dmax"))
+    if rmin is not None and rmax is not None and float(rmin) > float(rmax):
+        raise ValueError(
+            "`renorm_clipping` needs rmin <= rmax. Received: "
+            f"renorm_clipping={renorm_clipping!r}"
+        )
+    if dmax is not None and float(dmax) < 0:
+        raise ValueError(
+            "`renorm_clipping` needs dmax >= 0. Received: "
+            f"renorm_clipping={renorm_clipping!r}"
+        )
+    return dict(renorm_clipping)
+
+
+def _compose_transforms(scale, offset, then_scale, then_offset):
+    """(x * scale + offset) * then_scale + then_offset, as (scale, offset)."""
+    if then_scale is not None:
+        scale *= then_scale
+        offset *= then_scale
+    if then_offset is not None:
+        offset += then_offset
+    return scale, offset
+
+
+class BatchNormalization(legacy_layer.LegacyLayer):
+    """Batch Normalization layer (Ioffe & Szegedy, 2015), as `tf.layers` had it.
+
+    In training, each channel is normalized with the batch moments, then scaled
+    and shifted:
+
+        y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
+
+    and the moving statistics follow `m <- momentum * m + (1 - momentum) * v`.
+    At inference the moving statistics replace the batch moments. The update
+    ops go to `tf.compat.v1.GraphKeys.UPDATE_OPS`; run them with the train op.
+
+    Batch Renormalization (Ioffe, 2017) is available with `renorm=True`, and
+    Ghost Batch Normalization (Hoffer et al., 2017) with `virtual_batch_size`.
+
+    The fused kernel (`tf.compat.v1.nn.fused_batch_norm`) is used for rank 4
+    and 5 inputs with a single channel axis (1 or last) when neither renorm,
+    virtual batches nor `adjustment` are asked for, exactly when TF1 did. Its
+    moving variance is Bessel-corrected (n / (n - 1)); the unfused path's is
+    not. This is the TF1 behaviour, kept for checkpoint compatibility.
+
+    Differences from TF1 (deliberate, only where TF1 failed): float16 and
+    bfloat16 inputs work on every path (statistics in float32, output in the
+    input dtype), and a `virtual_batch_size` that does not divide the batch is
+    a ValueError at graph-build time instead of a reshape error at run time.
+
+    Args: see `batch_normalization`.
+    """
+
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer=tf.compat.v1.zeros_initializer(),
+        gamma_initializer=tf.compat.v1.ones_initializer(),
+        moving_mean_initializer=tf.compat.v1.zeros_initializer(),
+        moving_variance_initializer=tf.compat.v1.ones_initializer(),
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
+        fused=None,
+        trainable=True,
+        virtual_batch_size=None,
+        adjustment=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if isinstance(axis, (list, tuple)):
+            self.axis = list(axis)
+        elif isinstance(axis, numbers.Integral) and not isinstance(axis, bool):
+            self.axis = int(axis)
+        else:
+            raise TypeError(
+                "Expected an int or a list/tuple of ints for the "
+                f"argument 'axis', but received: {axis!r}"
+            )
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.center = center
+        self.scale = scale
+        self.beta_initializer = variables_lib.as_initializer(
+            beta_initializer, tf.compat.v1.zeros_initializer(), "beta_initializer"
+        )
+        self.gamma_initializer = variables_lib.as_initializer(
+            gamma_initializer, tf.compat.v1.ones_initializer(), "gamma_initializer"
+        )
+        self.moving_mean_initializer = variables_lib.as_initializer(
+            moving_mean_initializer,
+            tf.compat.v1.zeros_initializer(),
+            "moving_mean_initializer",
+        )
+        self.moving_variance_initializer = variables_lib.as_initializer(
+            moving_variance_initializer,
+            tf.compat.v1.ones_initializer(),
+            "moving_variance_initializer",
+        )
+        self.beta_regularizer = beta_regularizer
+        self.gamma_regularizer = gamma_regularizer
+        self.beta_constraint = beta_constraint
+        self.gamma_constraint = gamma_constraint
+        self.renorm = renorm
+        self.virtual_batch_size = virtual_batch_size
+        self.adjustment = adjustment
+        if virtual_batch_size is not None:
+            if (
+                isinstance(virtual_batch_size, bool)
+                or not isinstance(virtual_batch_size, numbers.Integral)
+                or virtual_batch_size <= 0
+            ):
+                raise ValueError(
+                    "`virtual_batch_size` must be a positive integer "
+                    "that divides the true batch size of the input "
+                    "tensor. Received: "
+                    f"virtual_batch_size={virtual_batch_size!r}"
+                )
+            if adjustment is not None:
+                raise ValueError(
+                    "When using `virtual_batch_size`, adjustment cannot be specified"
+                )
+        # TF1's tf.layers turned fused=None into True ("if possible").
+        self.fused = True if fused is None else fused
+        if renorm:
+            self.renorm_clipping = _check_renorm_clipping(renorm_clipping)
+            self.renorm_momentum = renorm_momentum
+        elif renorm_clipping is not None:
+            _check_renorm_clipping(renorm_clipping)
+        self.beta = self.gamma = None
+        self.moving_mean = self.moving_variance = None
+        self.moving_stddev = self.renorm_mean = self.renorm_stddev = None
+
+    # ---- building -----------------------------------------------------------
+    def _fused_can_be_used(self, rank):
+        axes = self.axis
+        return (
+            not self.renorm
+            and len(axes) == 1
+            and (rank, axes[0]) in _FUSED_FORMATS
+            and self.virtual_batch_size is None
+            and self.adjustment is None
+            and self._dtype in _FUSED_DTYPES
+        )
+
+    @property
+    def _param_dtype(self):
+        if self._dtype in (tf.float16, tf.bfloat16):
+            return tf.float32
+        return self._dtype or tf.float32
+
+    def build(self, input_shape):
+        input_shape = tf.TensorShape(input_shape)
+        rank = input_shape.rank
+        if rank is None:
+            raise ValueError(
+                f"Input has undefined rank. Received: input_shape={input_shape}"
+            )
+        if rank < 2:
+            raise ValueError(
+                "`batch_normalization` needs inputs of rank 2 or more "
+                f"(batch and channels). Received: inputs with shape="
+                f"{input_shape} (rank {rank})"
+            )
+        self.axis = normalize_axes(self.axis, rank, "axis")
+        if self.virtual_batch_size is not None and 0 in self.axis:
+            raise ValueError(
+                "When using `virtual_batch_size`, the batch dimension "
+                "must be 0 and thus axis cannot include 0. "
+                f"Received axis={self.axis}"
+            )
+        self.fused = bool(self.fused) and self._fused_can_be_used(rank)
+        if self.fused:
+            self._data_format = _FUSED_FORMATS[(rank, self.axis[0])]
+        axis_to_dim = {a: input_shape[a] for a in self.axis}
+        for a, dim in axis_to_dim.items():
+            if dim is None:
+                raise ValueError(
+                    "Input has undefined `axis` dimension. Received "
+                    f"input with shape {tuple(input_shape)} and "
+                    f"axis={tuple(self.axis)}"
+                )
+        if len(axis_to_dim) == 1 and self.virtual_batch_size is None:
+            param_shape = [list(axis_to_dim.values())[0]]
+        else:
+            param_shape = [axis_to_dim.get(i, 1) for i in range(rank)]
+            if self.virtual_batch_size is not None:
+                param_shape.insert(1, 1)
+                self.axis = [a + 1 for a in self.axis]
+        self._param_shape = param_shape
+        self._create_variables(param_shape)
+        self.built = True
+
+    def _create_variables(self, param_shape):
+        dtype = self._param_dtype
+        if self.scale:
+            self.gamma = self.add_weight(
+                "gamma",
+                param_shape,
+                dtype=dtype,
+                initializer=self.gamma_initializer,
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+                trainable=True,
+            )
+        if self.center:
+            self.beta = self.add_weight(
+                "beta",
+                param_shape,
+                dtype=dtype,
+                initializer=self.beta_initializer,
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+                trainable=True,
+            )
+        with variables_lib.partitioner_disabled():
+            statistic = dict(
+                dtype=dtype,
+                trainable=False,
+                synchronization=tf.VariableSynchronization.ON_READ,
+                aggregation=tf.VariableAggregation.MEAN,
+            )
+            self.moving_mean = self.add_weight(
+                "moving_mean",
+                param_shape,
+                initializer=self.moving_mean_initializer,
+                **statistic,
+            )
+            self.moving_variance = self.add_weight(
+                "moving_variance",
+                param_shape,
+                initializer=self.moving_variance_initializer,
+                **statistic,
+            )
+            if self.renorm:
+                variance_init = self.moving_variance_initializer
+
+                def moving_stddev_initializer(*args, **kwargs):
+                    return tf.sqrt(variance_init(*args, **kwargs))
+
+                # Batch renormalization tracks the standard deviation, as in the
+                # paper; the renorm_* pair is the one used (and updated) in training.
+                self.moving_stddev = self.add_weight(
+                    "moving_stddev",
+                    param_shape,
+                    initializer=moving_stddev_initializer,
+                    **statistic,
+                )
+                self.renorm_mean = self.add_weight(
+                    "renorm_mean",
+                    param_shape,
+                    initializer=self.moving_mean_initializer,
+                    **statistic,
+                )
+                self.renorm_stddev = self.add_weight(
+                    "renorm_stddev",
+                    param_shape,
+                    initializer=moving_stddev_initializer,
+                    **statistic,
+                )
+
+    def _convert_inputs(self, inputs):
+        return as_float_tensor(inputs)
+
+    # ---- calling ------------------------------------------------------------
+    def __call__(self, inputs, training=False, **kwargs):
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def call(self, inputs, training=False):
+        training_flag.static_value(training, "training")
+        if self.virtual_batch_size is not None:
+            return self._call_virtual(inputs, training)
+        if self.fused:
+            return self._call_fused(inputs, training)
+        return self._call_unfused(inputs, training)
+
+    def _constant_params(self):
+        gamma = self.gamma
+        if gamma is None:
+            gamma = tf.constant(1.0, self._param_dtype, self._param_shape)
+        beta = self.beta
+        if beta is None:
+            beta = tf.constant(0.0, self._param_dtype, self._param_shape)
+        return gamma, beta
+
+    def _call_fused(self, inputs, training):
+        gamma, beta = self._constant_params()
+
+        def train():
+            return tf.compat.v1.nn.fused_batch_norm(
+                inputs,
+                gamma,
+                beta,
+                epsilon=self.epsilon,
+                is_training=True,
+                data_format=self._data_format,
+            )
+
+        def infer():
+            return tf.compat.v1.nn.fused_batch_norm(
+                inputs,
+                gamma,
+                beta,
+                mean=self.moving_mean,
+                variance=self.moving_variance,
+                epsilon=self.epsilon,
+                is_training=False,
+                data_format=self._data_format,
+            )
+
+        output, mean, variance = training_flag.smart_cond(
+            training, train, infer, arg_name="training"
+        )
+        value = training_flag.static_value(training, "training")
+        if value is not False:
+            if value is None:
+                momentum = training_flag.smart_cond(
+                    training,
+                    lambda: tf.constant(self.momentum, tf.float32),
+                    lambda: tf.constant(1.0, tf.float32),
+                    arg_name="training",
+                )
+            else:
+                momentum = tf.convert_to_tensor(self.momentum)
+            # `variance` is Bessel-corrected by the fused kernel, as in TF1.
+            self.add_update(
+                moving_averages.assign_moving_average_local(
+                    self.moving_mean, mean, momentum
+                )
+            )
+            self.add_update(
+                moving_averages.assign_moving_average_local(
+                    self.moving_variance, variance, momentum
+                )
+            )
+        return output
+
+    def _call_virtual(self, inputs, training):
+        """Ghost batches: [N, ...] -> [virtual_batch_size, N / vbs, ...]."""
+        vbs = self.virtual_batch_size
+        batch = inputs.shape[0]
+        if batch is not None and batch % vbs:
+            raise ValueError(
+                f"`virtual_batch_size` ({vbs}) must divide the batch "
+                f"size ({batch}). Received: virtual_batch_size={vbs}"
+                f" for inputs with shape={inputs.shape}"
+            )
+        original_shape = tf.concat([[-1], tf.shape(inputs)[1:]], axis=0)
+        if batch is None:
+            check = tf.debugging.assert_equal(
+                tf.math.floormod(tf.shape(inputs)[0], vbs),
+                0,
+                message=f"`virtual_batch_size` ({vbs}) must divide the batch size",
+            )
+            with tf.control_dependencies([check]):
+                inputs = tf.identity(inputs)
+        value = training_flag.static_value(training, "training")
+        leading = [vbs, -1] if value else [-1, 1]
+        expanded = tf.reshape(
+            inputs, tf.concat([leading, tf.shape(inputs)[1:]], axis=0)
+        )
+        static = [None, None] + inputs.shape[1:].as_list()
+        if value and batch is not None:
+            static[:2] = [vbs, batch // vbs]
+        expanded.set_shape(static)
+        outputs = self._call_unfused(expanded, training)
+        outputs = tf.reshape(outputs, original_shape)
+        outputs.set_shape(inputs.shape)
+        return outputs
+
+    def _call_unfused(self, inputs, training):
+        inputs_dtype = inputs.dtype.base_dtype
+        if inputs_dtype in (tf.float16, tf.bfloat16):
+            # Statistics and normalization in float32, as the fused kernel does.
+            inputs = tf.cast(inputs, tf.float32)
+        input_shape = inputs.shape
+        ndims = input_shape.rank
+        reduction_axes = [i for i in range(ndims) if i not in self.axis]
+        if self.virtual_batch_size is not None:
+            del reduction_axes[1]
+        broadcast_shape = [1] * ndims
+        broadcast_shape[self.axis[0]] = input_shape[self.axis[0]]
+
+        def _broadcast(v):
+            if (
+                v is not None
+                and len(v.shape) != ndims
+                and reduction_axes != list(range(ndims - 1))
+            ):
+                return tf.reshape(v, broadcast_shape)
+            return v
+
+        scale, offset = _broadcast(self.gamma), _broadcast(self.beta)
+        value = training_flag.static_value(training, "training")
+        if value is False:
+            mean, variance = self.moving_mean, self.moving_variance
+        else:
+            if self.adjustment:
+                adj_scale, adj_bias = self.adjustment(tf.shape(inputs))
+                adj_scale = training_flag.smart_cond(
+                    training,
+                    lambda: adj_scale,
+                    lambda: tf.ones_like(adj_scale),
+                    arg_name="training",
+                )
+                adj_bias = training_flag.smart_cond(
+                    training,
+                    lambda: adj_bias,
+                    lambda: tf.zeros_like(adj_bias),
+                    arg_name="training",
+                )
+                scale, offset = _compose_transforms(adj_scale, adj_bias, scale, offset)
+            keep_dims = self.virtual_batch_size is not None or len(self.axis) > 1
+            batch_mean, batch_variance = moments_lib.moments(
+                tf.cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
+            )
+            moving_mean, moving_variance = self.moving_mean, self.moving_variance
+            mean = training_flag.smart_cond(
+                training,
+                lambda: batch_mean,
+                lambda: tf.convert_to_tensor(moving_mean),
+                arg_name="training",
+            )
+            variance = training_flag.smart_cond(
+                training,
+                lambda: batch_variance,
+                lambda: tf.convert_to_tensor(moving_variance),
+                arg_name="training",
+            )
+            if self.virtual_batch_size is not None:
+                new_mean = tf.reduce_mean(mean, axis=1, keepdims=True)
+                new_variance = tf.reduce_mean(variance, axis=1, keepdims=True)
+            else:
+                new_mean, new_variance = mean, variance
+            if self.renorm:
+                r, d, new_mean, new_variance = self._renorm_correction_and_moments(
+                    new_mean, new_variance, training
+                )
+                r = _broadcast(tf.stop_gradient(r, name="renorm_r"))
+                d = _broadcast(tf.stop_gradient(d, name="renorm_d"))
+                scale, offset = _compose_transforms(r, d, scale, offset)
+            self._add_unfused_updates(training, new_mean, new_variance)
+        mean = tf.cast(mean, inputs.dtype)
+        variance = tf.cast(variance, inputs.dtype)
+        if offset is not None:
+            offset = tf.cast(offset, inputs.dtype)
+        if scale is not None:
+            scale = tf.cast(scale, inputs.dtype)
+        outputs = tf.nn.batch_normalization(
+            inputs, _broadcast(mean), _broadcast(variance), offset, scale, self.epsilon
+        )
+        if inputs_dtype in (tf.float16, tf.bfloat16):
+            outputs = tf.cast(outputs, inputs_dtype)
+        outputs.set_shape(input_shape)
+        return outputs
+
+    def _add_unfused_updates(self, training, new_mean, new_variance):
+        def do_update(var, value):
+            return moving_averages.assign_moving_average_local(
+                var, value, self.momentum
+            )
+
+        def variance_update():
+            if not self.renorm:
+                return do_update(self.moving_variance, new_variance)
+            # The moving stddev carries epsilon, mirroring the training path.
+            moving_stddev = do_update(
+                self.moving_stddev, tf.sqrt(new_variance + self.epsilon)
+            )
+            return moving_averages.assign_new_value(
+                self.moving_variance,
+                tf.nn.relu(moving_stddev * moving_stddev - self.epsilon),
+            )
+
+        self.add_update(
+            training_flag.smart_cond(
+                training,
+                lambda: do_update(self.moving_mean, new_mean),
+                lambda: self.moving_mean,
+                arg_name="training",
+            )
+        )
+        self.add_update(
+            training_flag.smart_cond(
+                training,
+                variance_update,
+                lambda: self.moving_variance,
+                arg_name="training",
+            )
+        )
+
+    def _renorm_correction_and_moments(self, mean, variance, training):
+        """Batch Renormalization's (r, d) and the moments for the updates."""
+        stddev = tf.sqrt(variance + self.epsilon)
+        renorm_mean = self.renorm_mean
+        # Avoid dividing by zero early in training.
+        renorm_stddev = tf.maximum(self.renorm_stddev, tf.sqrt(self.epsilon))
+        r = stddev / renorm_stddev
+        d = (mean - renorm_mean) / renorm_stddev
+        # The corrections use the moving averages from before this step's update.
+        with tf.control_dependencies([r, d]):
+            mean = tf.identity(mean)
+            stddev = tf.identity(stddev)
+        rmin, rmax, dmax = (
+            self.renorm_clipping.get(k) for k in ("rmin", "rmax", "dmax")
+        )
+        if rmin is not None:
+            r = tf.maximum(r, rmin)
+        if rmax is not None:
+            r = tf.minimum(r, rmax)
+        if dmax is not None:
+            d = tf.maximum(d, -dmax)
+            d = tf.minimum(d, dmax)
+        r = training_flag.smart_cond(
+            training, lambda: r, lambda: tf.ones_like(r), arg_name="training"
+        )
+        d = training_flag.smart_cond(
+            training, lambda: d, lambda: tf.zeros_like(d), arg_name="training"
+        )
+
+        def update_renorm_variable(var, value):
+            value = tf.identity(value)
+            return training_flag.smart_cond(
+                training,
+                lambda: moving_averages.assign_moving_average_local(
+                    var, value, self.renorm_momentum
+                ),
+                lambda: tf.identity(var),
+                arg_name="training",
+            )
+
+        update_mean = update_renorm_variable(self.renorm_mean, mean)
+        update_stddev = update_renorm_variable(self.renorm_stddev, stddev)
+        # The inference statistics are updated after the renorm ones.
+        with tf.control_dependencies([update_mean, update_stddev]):
+            out_mean = tf.identity(mean)
+            out_variance = tf.identity(variance)
+        return r, d, out_mean, out_variance
+
+
+@add_arg_scope
+def batch_normalization(
+    inputs,
+    axis=-1,
+    momentum=0.99,
+    epsilon=1e-3,
+    center=True,
+    scale=True,
+    beta_initializer=tf.compat.v1.zeros_initializer(),
+    gamma_initializer=tf.compat.v1.ones_initializer(),
+    moving_mean_initializer=(tf.compat.v1.zeros_initializer()),
+    moving_variance_initializer=(tf.compat.v1.ones_initializer()),
+    beta_regularizer=None,
+    gamma_regularizer=None,
+    beta_constraint=None,
+    gamma_constraint=None,
+    training=False,
+    trainable=True,
+    name=None,
+    reuse=None,
+    renorm=False,
+    renorm_clipping=None,
+    renorm_momentum=0.99,
+    fused=None,
+    virtual_batch_size=None,
+    adjustment=None,
+):
+    """Functional tf.layers batch normalization (Ioffe & Szegedy, 2015).
+
+    "Batch Normalization: Accelerating Deep Network Training by Reducing
+    Internal Covariate Shift", https://arxiv.org/abs/1502.03167.
+
+        y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
+
+    with the batch moments in training and the moving ones otherwise. The
+    moving statistics are updated by ops in `tf.compat.v1.GraphKeys.UPDATE_OPS`
+    that must run with the train op:
+
+        update_ops = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)
+        with tf.control_dependencies(update_ops):
+          train_op = optimizer.minimize(loss)
+
+    Args:
+      inputs: a floating-point tensor of rank 2 or more.
+      axis: an int or a list of ints: the axis or axes that are kept (the
+        features). With several, the parameters have the input's rank with
+        size 1 in the reduced dimensions.
+      momentum: momentum of the moving averages.
+      epsilon: small float added to the variance (inside the square root).
+      center: if True, add the offset `beta`.
+      scale: if True, multiply by `gamma`.
+      beta_initializer, gamma_initializer: initializers of beta and gamma.
+      moving_mean_initializer, moving_variance_initializer: initializers of
+        the moving statistics.
+      beta_regularizer, gamma_regularizer: optional regularizers; their losses
+        go to REGULARIZATION_LOSSES.
+      beta_constraint, gamma_constraint: optional projections applied after an
+        optimizer updates the variable.
+      training: a Python bool or a bool tensor (placeholder): use batch
+        statistics (True) or the moving ones (False). Defaults to False!
+      trainable: if True, add gamma and beta to TRAINABLE_VARIABLES.
+      name: the layer's name (its variable scope).
+      reuse: reuse the variables of a previous layer with the same name.
+      renorm: use Batch Renormalization (https://arxiv.org/abs/1702.03275).
+      renorm_clipping: dict that may map 'rmax', 'rmin', 'dmax' to scalars
+        clipping the correction (r to [rmin, rmax], d to [-dmax, dmax]);
+        missing ones are inf, 0 and inf.
+      renorm_momentum: momentum of the renorm moving averages.
+      fused: None or True to use the fused kernel when possible; False never.
+      virtual_batch_size: if set, normalize separate "ghost" batches of this
+        size (must divide the batch).
+      adjustment: function of the dynamic input shape returning (scale, bias)
+        applied to the normalized values in training, before gamma and beta.
+
+    Returns:
+      The output tensor, same shape and dtype as `inputs`.
+
+    Raises:
+      TypeError: if `inputs` is not floating point, or `axis` not an int/list.
+      ValueError: for an undefined rank, rank < 2, an `axis` out of range or
+        of undefined size, bad `renorm_clipping`, or a `virtual_batch_size`
+        that does not divide the batch.
+    """
+    layer = BatchNormalization(
+        axis=axis,
+        momentum=momentum,
+        epsilon=epsilon,
+        center=center,
+        scale=scale,
+        beta_initializer=beta_initializer,
+        gamma_initializer=gamma_initializer,
+        moving_mean_initializer=moving_mean_initializer,
+        moving_variance_initializer=moving_variance_initializer,
+        beta_regularizer=beta_regularizer,
+        gamma_regularizer=gamma_regularizer,
+        beta_constraint=beta_constraint,
+        gamma_constraint=gamma_constraint,
+        renorm=renorm,
+        renorm_clipping=renorm_clipping,
+        renorm_momentum=renorm_momentum,
+        fused=fused,
+        trainable=trainable,
+        virtual_batch_size=virtual_batch_size,
+        adjustment=adjustment,
+        name=name,
+        _reuse=reuse,
+        _scope=name,
+    )
+    return layer.apply(inputs, training=training)
