@@ -1,0 +1,281 @@
+"""Records of what the migration changed and what it left, and the report."""
+
+import dataclasses
+import difflib
+from typing import List, Optional
+
+# Kinds of issues.
+MANUAL = "manual"  # manual work remains: exit status 1
+NOTE = "note"      # worth knowing, nothing to do in the code
+
+# Which pass made a change.
+SPELL_OUT = "imports"
+UPGRADE_V2 = "tf_upgrade_v2"
+REWRITE = "contrib_norm"
+
+
+@dataclasses.dataclass
+class Change:
+    """One edit.
+
+    Attributes:
+        line: Line in the text the pass read (mapped to the input file's line
+            by :meth:`FileResult.finish`); None for an added line.
+        old: The text that was replaced ("" for an insertion).
+        new: The text that replaced it ("" for a removal).
+        source: The pass that made the change.
+        out_line: Line in the output file, where known.
+        text: A description, for changes that are not a plain replacement.
+    """
+
+    line: Optional[int]
+    old: str
+    new: str
+    source: str
+    out_line: Optional[int] = None
+    text: str = ""
+
+    def describe(self):
+        """The change as report text (``old -> new``, added/removed)."""
+        if self.text:
+            return self.text
+        if self.old and self.new:
+            return "%s -> %s" % (self.old, self.new)
+        if self.new:
+            return "added %s" % self.new
+        return "removed %s" % self.old
+
+
+@dataclasses.dataclass
+class Issue:
+    """Something the migration could not convert, or a note about a change.
+
+    Attributes:
+        line: Line in the input file (None if unknown).
+        symbol: The API concerned, e.g. ``tf.contrib.layers.conv2d``.
+        hint: What to do about it.
+        kind: :data:`MANUAL` or :data:`NOTE`.
+        out_line: Line in the output file, where known.
+    """
+
+    line: Optional[int]
+    symbol: str
+    hint: str
+    kind: str = MANUAL
+    out_line: Optional[int] = None
+
+    def describe(self):
+        """The issue as report text (``symbol: hint``)."""
+        return "%s: %s" % (self.symbol, self.hint) if self.symbol else self.hint
+
+
+@dataclasses.dataclass
+class FileResult:
+    """What happened to one input file.
+
+    Attributes:
+        path: The input path as shown in the report.
+        output: Where the result was written.
+        changes: Edits made, with input-file line numbers.
+        issues: Unconverted uses and notes.
+        error: Why the file could not be processed (it is copied unchanged).
+        changed: Whether the output differs from the input.
+    """
+
+    path: str
+    output: str = ""
+    changes: List[Change] = dataclasses.field(default_factory=list)
+    issues: List[Issue] = dataclasses.field(default_factory=list)
+    error: Optional[str] = None
+    changed: bool = False
+
+    @property
+    def manual(self):
+        return [i for i in self.issues if i.kind == MANUAL]
+
+    @property
+    def notes(self):
+        return [i for i in self.issues if i.kind == NOTE]
+
+
+def line_map(old_text, new_text):
+    """Maps line numbers of ``new_text`` to those of ``old_text``.
+
+    Args:
+        old_text: Text before an edit.
+        new_text: Text after it.
+
+    Returns:
+        A function from a 1-based line of ``new_text`` to the matching 1-based
+        line of ``old_text``, or None for a line that the edit inserted.
+    """
+    old_lines = old_text.splitlines()
+    new_lines = new_text.splitlines()
+    table = {}
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2):
+            if tag == "equal":
+                table[j + 1] = i1 + (j - j1) + 1
+            elif tag == "replace":
+                table[j + 1] = i1 + min(j - j1, i2 - i1 - 1) + 1
+            else:  # insert
+                table[j + 1] = None
+
+    def lookup(line):
+        if line is None:
+            return None
+        return table.get(line, line)
+
+    return lookup
+
+
+def compose(*maps):
+    """Composes line maps.
+
+    Args:
+        *maps: Functions from line to line (or None), applied in order.
+
+    Returns:
+        The composed function; None propagates.
+    """
+
+    def lookup(line):
+        for mapping in maps:
+            line = mapping(line)
+            if line is None:
+                return None
+        return line
+
+    return lookup
+
+
+def merge_changes(changes):
+    """Folds a change whose old text another change on the line produced.
+
+    ``tf_contrib.layers.batch_norm -> tf.contrib.layers.batch_norm`` followed
+    by ``tf.contrib.layers.batch_norm -> contrib_norm.layers.batch_norm`` on
+    the same input line becomes one entry ``tf_contrib.layers.batch_norm ->
+    contrib_norm.layers.batch_norm``.
+
+    Args:
+        changes: Changes in the order the passes made them.
+
+    Returns:
+        The merged list, in the same order.
+    """
+    merged = []
+    for change in changes:
+        for earlier in merged:
+            if (earlier.line == change.line and earlier.new == change.old
+                    and earlier.new and change.old and change.line is not None):
+                earlier.new = change.new
+                earlier.source = earlier.source + "+" + change.source
+                if change.out_line is not None:
+                    earlier.out_line = change.out_line
+                break
+        else:
+            merged.append(change)
+    return [c for c in merged if c.text or c.old != c.new]
+
+
+def _where(path, line, out_line):
+    text = "%s:%d" % (path, line) if line is not None else path
+    if out_line is not None and out_line != line:
+        text += " (output line %d)" % out_line
+    return text
+
+
+def exit_status(results):
+    """The command's exit status for a set of results.
+
+    Args:
+        results: FileResults.
+
+    Returns:
+        2 if a file could not be parsed, else 1 if manual work remains, else 0.
+    """
+    if any(r.error for r in results):
+        return 2
+    if any(r.manual for r in results):
+        return 1
+    return 0
+
+
+def summary_line(results):
+    """A one-line summary of a set of FileResults.
+
+    Args:
+        results: FileResults.
+
+    Returns:
+        The summary sentence.
+    """
+    changed = sum(1 for r in results if r.changed)
+    manual = sum(len(r.manual) for r in results)
+    files_manual = sum(1 for r in results if r.manual)
+    errors = sum(1 for r in results if r.error)
+    changes = sum(len(r.changes) for r in results)
+    return ("%d file(s) processed, %d changed (%d change(s)); "
+            "%d unconverted use(s) in %d file(s) need manual work; "
+            "%d file(s) could not be parsed."
+            % (len(results), changed, changes, manual, files_manual, errors))
+
+
+def render(results, header_lines=()):
+    """Renders the full report text.
+
+    Args:
+        results: The FileResults, in processing order.
+        header_lines: Extra lines for the top (input, output, passes run).
+
+    Returns:
+        The report as a string.
+    """
+    out = ["contrib-norm-migrate report", "=" * 27]
+    out.extend(header_lines)
+    out.append("")
+    out.append(summary_line(results))
+    out.append("")
+
+    errors = [r for r in results if r.error]
+    if errors:
+        out.append("Files that could not be parsed (copied unchanged)")
+        out.append("-" * 49)
+        for r in errors:
+            out.append("%s: %s" % (r.path, r.error))
+        out.append("")
+
+    manual = [(r, i) for r in results for i in r.manual]
+    title = "Unconverted uses: manual work needed (%d)" % len(manual)
+    out.append(title)
+    out.append("-" * len(title))
+    for r, issue in manual:
+        out.append("%s: %s" % (_where(r.path, issue.line, issue.out_line),
+                               issue.describe()))
+    if not manual:
+        out.append("none")
+    out.append("")
+
+    notes = [(r, i) for r in results for i in r.notes]
+    if notes:
+        title = "Notes (%d)" % len(notes)
+        out.append(title)
+        out.append("-" * len(title))
+        for r, issue in notes:
+            out.append("%s: %s" % (_where(r.path, issue.line, issue.out_line),
+                                   issue.describe()))
+        out.append("")
+
+    out.append("Changes")
+    out.append("-" * 7)
+    for r in results:
+        if r.error:
+            continue
+        out.append("%s -> %s: %d change(s)" % (r.path, r.output, len(r.changes)))
+        for change in r.changes:
+            out.append("  %s: %s  [%s]" % (
+                _where(r.path, change.line, change.out_line),
+                change.describe(), change.source))
+    out.append("")
+    return "\n".join(out)

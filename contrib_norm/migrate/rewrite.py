@@ -1,0 +1,282 @@
+"""Pass 3: rewrite what tf_upgrade_v2 leaves broken, targeting contrib_norm.
+
+* ``tf.contrib.layers.batch_norm`` and the other contrib normalizers, arg
+  scopes, initializers and ``tf.contrib.nn.alpha_dropout`` become their
+  ``contrib_norm`` counterparts (``tf.compat.v1.contrib.*`` and
+  ``tf.contrib.slim.*`` spellings too).
+* ``tf.layers.batch_normalization`` / ``BatchNormalization`` (also under
+  ``tf.compat.v1``), which break under Keras 3, become
+  ``contrib_norm.layers.*``.
+* Other ``tf.layers.*`` become ``tf.compat.v1.layers.*`` (with a note: these
+  need tf-keras and ``TF_USE_LEGACY_KERAS=1``).
+* ``import contrib_norm`` and, in graph-building programs,
+  ``tf.compat.v1.disable_eager_execution()`` are added after the imports.
+* Every other use of tf.contrib is left as is and reported with a hint.
+"""
+
+import libcst as cst
+
+from contrib_norm.migrate import hints
+from contrib_norm.migrate import names
+from contrib_norm.migrate.edits import Editor
+from contrib_norm.migrate.edits import simple_line
+from contrib_norm.migrate.report import Change
+from contrib_norm.migrate.report import Issue
+from contrib_norm.migrate.report import MANUAL
+from contrib_norm.migrate.report import NOTE
+from contrib_norm.migrate.report import REWRITE
+from contrib_norm.migrate.spell_out import PassOutput
+
+_NORMALIZERS = ("batch_norm", "group_norm", "instance_norm", "layer_norm")
+_ARG_SCOPE = ("arg_scope", "add_arg_scope", "has_arg_scope",
+              "arg_scoped_arguments", "current_arg_scope")
+_INITIALIZERS = ("variance_scaling_initializer", "xavier_initializer",
+                 "xavier_initializer_conv2d")
+
+
+def _build_map():
+    table = {}
+    for name in _NORMALIZERS:
+        table["tensorflow.contrib.layers." + name] = "contrib_norm.layers." + name
+        table["tensorflow.contrib.slim." + name] = "contrib_norm.layers." + name
+    for name in _ARG_SCOPE:
+        table["tensorflow.contrib.framework." + name] = (
+            "contrib_norm.framework." + name)
+        table["tensorflow.contrib.slim." + name] = "contrib_norm.framework." + name
+    for name in _INITIALIZERS:
+        table["tensorflow.contrib.layers." + name] = (
+            "contrib_norm.initializers." + name)
+        table["tensorflow.contrib.slim." + name] = (
+            "contrib_norm.initializers." + name)
+    table["tensorflow.contrib.nn.alpha_dropout"] = "contrib_norm.nn.alpha_dropout"
+    table["tensorflow.layers.batch_normalization"] = (
+        "contrib_norm.layers.batch_normalization")
+    table["tensorflow.layers.BatchNormalization"] = (
+        "contrib_norm.layers.BatchNormalization")
+    return table
+
+
+#: Canonical TensorFlow path -> contrib_norm replacement.
+CONTRIB_NORM_MAP = _build_map()
+
+#: APIs whose use means the program builds graphs (canonical paths).
+GRAPH_APIS = frozenset("tensorflow." + n for n in (
+    "placeholder", "placeholder_with_default", "sparse_placeholder",
+    "Session", "InteractiveSession", "global_variables_initializer",
+    "initialize_all_variables", "local_variables_initializer",
+    "variables_initializer", "GraphKeys", "get_collection",
+    "add_to_collection", "get_default_graph", "train.Saver",
+    "train.MonitoredTrainingSession", "train.MonitoredSession",
+    "train.SingularMonitoredSession", "train.start_queue_runners",
+))
+
+#: Keras 3 regularizers whose argument tf_upgrade_v2 writes as `l=`.
+_REGULARIZER_KEYWORD = {
+    "tensorflow.keras.regularizers.l1": "l1",
+    "tensorflow.keras.regularizers.l2": "l2",
+    "tensorflow.keras.regularizers.L1": "l1",
+    "tensorflow.keras.regularizers.L2": "l2",
+}
+
+_DISABLERS = frozenset({"tensorflow.disable_eager_execution",
+                        "tensorflow.disable_v2_behavior"})
+
+_KERAS3_NOTE = ("not available under Keras 3 (TensorFlow's default): needs "
+                "tf-keras installed and TF_USE_LEGACY_KERAS=1 in the environment")
+
+
+class _ImportCollector(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.contrib_imports = []
+        self.binds_contrib_norm = False
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            full = names.dotted_name(alias.name)
+            if names.is_contrib(names.canonical(full)):
+                self.contrib_imports.append(node)
+                break
+
+    def visit_ImportFrom(self, node):
+        if node.relative or node.module is None:
+            return
+        module = names.dotted_name(node.module)
+        if names.is_contrib(names.canonical(module)):
+            self.contrib_imports.append(node)
+        elif (module in (names.TF, names.TF_COMPAT_V1)
+              and not isinstance(node.names, cst.ImportStar)
+              and any(names.dotted_name(a.name) == "contrib"
+                      for a in node.names)):
+            self.contrib_imports.append(node)
+
+
+def _binds_contrib_norm(module):
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    full = names.dotted_name(alias.name)
+                    if alias.asname is None and full.split(".")[0] == "contrib_norm":
+                        return True
+    return False
+
+
+def _top_level_index(node, resolver, body_index):
+    """Index of the top-level statement holding ``node`` if it runs on import.
+
+    Returns None when the node is inside a function or lambda body.
+    """
+    current = node
+    while True:
+        parent = resolver.parents.get(current)
+        if parent is None or isinstance(parent, (cst.FunctionDef, cst.Lambda)):
+            return None
+        if isinstance(parent, cst.Module):
+            return body_index.get(current)
+        current = parent
+
+
+def rewrite(code):
+    """Runs pass 3 on one file's source.
+
+    Args:
+        code: The Python source (normally tf_upgrade_v2's output).
+
+    Returns:
+        A :class:`PassOutput`; issue lines refer to the input ``code``.
+
+    Raises:
+        libcst.ParserSyntaxError: If the source cannot be parsed.
+    """
+    resolver = names.Resolver(cst.parse_module(code))
+    module = resolver.module
+    body_index = {stmt: i for i, stmt in enumerate(module.body)}
+    replace_chain = {}
+    rename_keyword = {}
+    changes = []
+    issues = []
+    triggers = []  # nodes whose statement must follow the inserted lines
+    graph = False
+    has_disabler = False
+    seen_issues = set()
+
+    def add_issue(line, symbol, hint, kind):
+        key = (line, symbol, kind)
+        if key not in seen_issues:
+            seen_issues.add(key)
+            issues.append(Issue(line, symbol, hint, kind))
+
+    for name in resolver.accessed_names():
+        chain = names.outer_chain(name, resolver.parents)
+        path = resolver.chain_path(chain)
+        if path is None:
+            continue
+        canon = names.canonical(path)
+        if names.is_contrib(canon):
+            canon = names.normalize_contrib(canon)
+        old_text = names.dotted_name(chain)
+        line = resolver.line(chain)
+        head_path = resolver.name_path(name)
+
+        if canon in GRAPH_APIS:
+            graph = True
+            triggers.append(chain)
+        if canon in _DISABLERS:
+            has_disabler = True
+
+        if canon in _REGULARIZER_KEYWORD:
+            call = resolver.parents.get(chain)
+            if isinstance(call, cst.Call) and call.func is chain:
+                for arg in call.args:
+                    if arg.keyword is not None and arg.keyword.value == "l":
+                        keyword = _REGULARIZER_KEYWORD[canon]
+                        rename_keyword[arg] = keyword
+                        changes.append(Change(
+                            line, "%s(l=...)" % old_text,
+                            "%s(%s=...)" % (old_text, keyword), REWRITE))
+
+        if canon in CONTRIB_NORM_MAP:
+            new_text = CONTRIB_NORM_MAP[canon]
+            replace_chain[chain] = new_text
+            changes.append(Change(line, old_text, new_text, REWRITE))
+            triggers.append(chain)
+        elif canon.startswith("tensorflow.layers."):
+            shown = "tf.compat.v1.layers." + canon[len("tensorflow.layers."):]
+            if path.startswith(names.TF_COMPAT_V1 + "."):
+                add_issue(line, shown, _KERAS3_NOTE, NOTE)
+            elif head_path == names.TF:
+                new_text = (name.value + ".compat.v1"
+                            + old_text[len(name.value):])
+                replace_chain[chain] = new_text
+                changes.append(Change(line, old_text, new_text, REWRITE))
+                add_issue(line, shown, _KERAS3_NOTE, NOTE)
+            else:
+                add_issue(line, hints.display(canon),
+                          "tensorflow.layers does not exist in TensorFlow 2: "
+                          "import tensorflow.compat.v1 and use %s (%s)"
+                          % (shown, hints.LEGACY_KERAS), MANUAL)
+        elif canon.startswith("tensorflow.nn.rnn_cell.") and path.startswith(
+                names.TF_COMPAT_V1 + "."):
+            shown = hints.display(path)
+            add_issue(line, shown, _KERAS3_NOTE, NOTE)
+        elif names.is_contrib(canon):
+            add_issue(line, hints.display(canon), hints.hint_for(canon), MANUAL)
+
+    collector = _ImportCollector()
+    module.visit(collector)
+    for stmt in collector.contrib_imports:
+        add_issue(resolver.line(stmt), module.code_for_node(stmt),
+                  "this import fails in TensorFlow 2 (tf.contrib was removed) "
+                  "and its names could not be spelled out automatically "
+                  "(star import, or the name is rebound): replace the uses by "
+                  "hand", MANUAL)
+
+    # Lines to insert after the imports.
+    new_lines = []
+    if any(c.new.startswith("contrib_norm.") for c in changes) \
+            and not _binds_contrib_norm(module):
+        new_lines.append("import contrib_norm")
+    tf_index = None
+    if graph and not has_disabler:
+        tf_name, tf_path = names.preferred_tf_alias(module)
+        if tf_name is None:
+            taken = names.module_level_names(module)
+            tf_name = "tf" if "tf" not in taken else names.TF
+            new_lines.insert(0, "import tensorflow as tf" if tf_name == "tf"
+                             else "import tensorflow")
+            tf_path = names.TF
+        else:
+            for i, stmt in enumerate(module.body):
+                if isinstance(stmt, cst.SimpleStatementLine) and any(
+                        isinstance(s, (cst.Import, cst.ImportFrom))
+                        and names.statement_import_path(s, tf_name) in (
+                            names.TF, names.TF_COMPAT_V1)
+                        for s in stmt.body):
+                    tf_index = i
+                    break
+        prefix = tf_name + (".compat.v1" if tf_path == names.TF else "")
+        new_lines.append(prefix + ".disable_eager_execution()")
+
+    insert_top = None
+    if new_lines:
+        body = module.body
+        immediate = [i for i in (_top_level_index(n, resolver, body_index)
+                                 for n in triggers) if i is not None]
+        first_use = min(immediate) if immediate else len(body)
+        imports_before = [i for i in range(first_use)
+                          if names.is_import_line(body[i])]
+        index = (imports_before[-1] + 1 if imports_before
+                 else names.header_end(body))
+        if tf_index is not None and tf_index >= index:
+            index = tf_index + 1
+        insert_top = (index, [simple_line(text) for text in new_lines])
+        for text in new_lines:
+            changes.append(Change(None, "", text, REWRITE))
+
+    new_module = resolver.wrapper.module.visit(Editor(
+        replace_chain=replace_chain, insert_top=insert_top,
+        rename_keyword=rename_keyword))
+    return PassOutput(new_module.code, changes, issues)
