@@ -145,8 +145,14 @@ def describe_graph(graph, case):
     }
 
 
-def run_case(case, layers=contrib_norm.layers):
-    """Builds and runs `case` with `layers`; returns (expect, arrays)."""
+def run_case(case, layers=contrib_norm.layers, separate_sgd=False):
+    """Builds and runs `case` with `layers`; returns (expect, arrays).
+
+    With `separate_sgd`, the optimizer step of `sgd` cases runs in its own
+    `session.run` after the forward and backward pass. TF1 reference
+    variables (`disable_v2_behavior`) give no read-before-update ordering
+    inside one run, unlike the resource variables the recording used.
+    """
     arrays = np.load(FIXTURES / case["arrays"])
     dtype = tf.as_dtype(case.get("dtype", "float32"))
     api = case["api"]
@@ -185,10 +191,11 @@ def run_case(case, layers=contrib_norm.layers):
         updates = kwargs.get("updates_collections")
         if updates is not None and updates != _GraphKeys.UPDATE_OPS:
             fetches["custom_updates"] = graph.get_collection(updates)
+        sgd_op = None
         if case.get("sgd"):
-            fetches["sgd"] = tf.compat.v1.train.GradientDescentOptimizer(0.5).minimize(
-                loss
-            )
+            sgd_op = tf.compat.v1.train.GradientDescentOptimizer(0.5).minimize(loss)
+            if not separate_sgd:
+                fetches["sgd"] = sgd_op
         global_vars = tf.compat.v1.global_variables()
         with tf.compat.v1.Session(graph=graph) as sess:
             sess.run(tf.compat.v1.global_variables_initializer())
@@ -201,6 +208,8 @@ def run_case(case, layers=contrib_norm.layers):
                         f"batch_weights_{step}"
                     ]
                 out = sess.run(fetches, feed)
+                if separate_sgd and sgd_op is not None:
+                    sess.run(sgd_op, feed)
                 results[f"y_{step}"] = out["y"]
                 results[f"dx_{step}"] = out["grads"]["dx"]
                 for key, value in out["grads"].items():
@@ -220,9 +229,9 @@ def run_case(case, layers=contrib_norm.layers):
     return expect, results
 
 
-def check_case(case, layers=contrib_norm.layers):
+def check_case(case, layers=contrib_norm.layers, separate_sgd=False):
     """Runs `case` and asserts agreement with the recording."""
-    expect, results = run_case(case, layers)
+    expect, results = run_case(case, layers, separate_sgd)
     golden = case["expect"]
     for key in (
         "variables",

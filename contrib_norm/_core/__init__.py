@@ -9,6 +9,13 @@ Nothing here is public API. Each module has one job:
 * ``moving_averages`` -- moving-statistics updates, zero-debias, in place or
   into a collection.
 * ``moments``      -- batch, weighted and per-group statistics.
+* ``normalize``    -- applying statistics: per-slice scale and offset.
+* ``params``       -- beta, gamma and the other learned parameters.
+* ``axes``         -- spatial / channels axes and int checks of axis args.
+* ``batch_statistics`` -- batch statistics in training, moving ones in
+  inference, for a batch-norm branch (switchable norm).
 * ``legacy_layer`` -- the naming / scoping / update bookkeeping of the
   ``tf.compat.v1.layers.Layer`` base class, without Keras.
+* ``distribute``   -- tf.distribute replica contexts and the moments of the
+  global batch (one all-reduce).
 """

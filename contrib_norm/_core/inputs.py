@@ -51,7 +51,7 @@ def require_min_rank(
 
 def static_dim(tensor, axis, legacy_phrase, arg_name="inputs"):
     """Returns the static size of `axis`, or raises the undefined-dim error."""
-    size = tensor.shape[axis]
+    size = tf.compat.dimension_value(tensor.shape[axis])
     if size is None:
         raise ValueError(
             f"Inputs {describe(tensor)} {legacy_phrase}. "

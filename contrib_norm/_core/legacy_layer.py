@@ -3,8 +3,9 @@
 Keras 3 removed the TF1 layer base class that `tf.layers.*` were built on.
 This class keeps what graph-mode users observe of it:
 
-* names: `batch_normalization`, `batch_normalization_1`, ... per graph, or
-  the given `name`; the variable scope is entered once and re-entered with
+* names: variable scopes `batch_normalization`, `batch_normalization_1`,
+  ... per graph (layer `.name`s `batch_normalization_1`, `_2`, ...), or the
+  given `name`; the variable scope is entered once and re-entered with
   `reuse=True` on later calls;
 * `_scope` / `_reuse` constructor arguments, as tf.contrib.layers used them;
 * variables created through `tf.compat.v1.get_variable` (so enclosing
@@ -15,6 +16,7 @@ This class keeps what graph-mode users observe of it:
   (none when the layer is not trainable, as in TF1).
 """
 
+import contextlib
 import re
 import weakref
 
@@ -30,11 +32,15 @@ def _snake_case(name):
 
 
 def _unique_layer_name(base_name):
+    """`base_name_1`, `base_name_2`, ... per graph (one-based, as in TF1).
+
+    This is the layer's `.name` only; its variable scope is made unique by
+    `variable_scope(default_name=...)`: `base_name`, `base_name_1`, ...
+    """
     graph = tf.compat.v1.get_default_graph()
     uids = _NAME_UIDS.setdefault(graph, {})
     uids[base_name] = uids.get(base_name, 0) + 1
-    count = uids[base_name]
-    return base_name if count == 1 else f"{base_name}_{count - 1}"
+    return f"{base_name}_{uids[base_name]}"
 
 
 class LegacyLayer(object):
@@ -143,6 +149,18 @@ class LegacyLayer(object):
                 ) as captured:
                     self._scope = captured
 
+    @contextlib.contextmanager
+    def _inside_scope(self):
+        """Re-enters the layer's variable scope (reusing once built) and the
+        name scope it opened first."""
+        reuse = True if self.built else self._reuse
+        with tf.compat.v1.variable_scope(
+            self._scope, reuse=reuse, auxiliary_name_scope=False
+        ) as scope:
+            self._current_scope = scope
+            with tf.compat.v1.name_scope(scope.original_name_scope):
+                yield scope
+
     def add_weight(
         self,
         name,
@@ -161,30 +179,25 @@ class LegacyLayer(object):
         trainable = bool(trainable) and self.trainable
         existing = {id(v) for v in tf.compat.v1.global_variables()}
         self._set_scope(None)
-        reuse = self.built or self._reuse
-        with tf.compat.v1.variable_scope(
-            self._scope, reuse=reuse, auxiliary_name_scope=False
-        ) as scope:
-            self._current_scope = scope
-            with tf.compat.v1.name_scope(scope.original_name_scope):
-                variable = tf.compat.v1.get_variable(
-                    name,
-                    shape=shape,
-                    dtype=dtype or self._dtype or tf.float32,
-                    initializer=initializer,
-                    trainable=trainable,
-                    constraint=constraint,
-                    synchronization=synchronization,
-                    aggregation=aggregation,
-                )
-                if regularizer is not None and id(variable) not in existing:
-                    with tf.compat.v1.name_scope(name + "/Regularizer"):
-                        loss = regularizer(variable)
-                    if loss is not None:
-                        self._losses.append(loss)
-                        tf.compat.v1.add_to_collection(
-                            _GraphKeys.REGULARIZATION_LOSSES, loss
-                        )
+        with self._inside_scope():
+            variable = tf.compat.v1.get_variable(
+                name,
+                shape=shape,
+                dtype=dtype or self._dtype or tf.float32,
+                initializer=initializer,
+                trainable=trainable,
+                constraint=constraint,
+                synchronization=synchronization,
+                aggregation=aggregation,
+            )
+            if regularizer is not None and id(variable) not in existing:
+                with tf.compat.v1.name_scope(name + "/Regularizer"):
+                    loss = regularizer(variable)
+                if loss is not None:
+                    self._losses.append(loss)
+                    tf.compat.v1.add_to_collection(
+                        _GraphKeys.REGULARIZATION_LOSSES, loss
+                    )
         if trainable and any(v is variable for v in tf.compat.v1.trainable_variables()):
             self._trainable_weights.append(variable)
         else:
@@ -207,21 +220,17 @@ class LegacyLayer(object):
     def __call__(self, inputs, *args, **kwargs):
         scope = kwargs.pop("scope", None)
         self._set_scope(scope)
-        reuse = True if self.built else self._reuse
-        with tf.compat.v1.variable_scope(
-            self._scope, reuse=reuse, auxiliary_name_scope=False
-        ) as var_scope:
-            self._current_scope = var_scope
-            with tf.compat.v1.name_scope(var_scope.original_name_scope):
-                inputs = self._convert_inputs(inputs)
-                if not self.built:
-                    if self._dtype is None:
-                        self._dtype = inputs.dtype.base_dtype
-                    self.build(inputs.shape)
-                    self.built = True
-                outputs = self.call(inputs, *args, **kwargs)
+        with self._inside_scope():
+            inputs = self._convert_inputs(inputs)
+            if not self.built:
+                if self._dtype is None:
+                    self._dtype = inputs.dtype.base_dtype
+                self.build(inputs.shape)
+                self.built = True
+            outputs = self.call(inputs, *args, **kwargs)
+        # TF1 touched UPDATE_OPS (creating it) even when adding nothing.
+        collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
         if self.trainable:
-            collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
             for update in self._updates:
                 if not any(item is update for item in collection):
                     collection.append(update)

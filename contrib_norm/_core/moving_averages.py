@@ -12,11 +12,32 @@ One place for every family's moving averages:
   mean).
 * `wire_updates`: the legacy choice between adding update ops to a
   collection and forcing them in place through control dependencies.
+
+Under a tf.distribute strategy (see `_core.distribute`):
+
+* a sync-on-read variable (`tf.VariableSynchronization.ON_READ`) is updated
+  in the replica, on its own copy, by both rules (no communication; reading
+  it in the cross-replica context gives the mean over replicas);
+* any other variable is updated through `merge_call`, which cannot sit in a
+  `tf.cond` branch. With a tensor training flag `wire_updates` therefore
+  builds the updates outside the `tf.cond` and gates each one with the flag
+  instead: every update function here, called while `wire_updates` builds
+  gated updates, wraps its assignment in a `tf.cond` on the flag (inside
+  each device's update for a mirrored variable, after the `merge_call`).
+  Without a strategy nothing changes.
 """
+
+import threading
 
 import tensorflow as tf
 
+from contrib_norm._core import distribute
 from contrib_norm._core import training_flag
+
+# The training flag gating the updates being built by `wire_updates` in a
+# replica context, per thread (MirroredStrategy runs each replica function
+# in its own thread).
+_GATE = threading.local()
 
 
 def _one_minus(decay, dtype):
@@ -26,10 +47,30 @@ def _one_minus(decay, dtype):
     return one_minus_decay
 
 
-def _in_replica_context_of_a_strategy():
+def _is_sync_on_read(variable):
     return (
-        tf.distribute.has_strategy() and tf.distribute.get_replica_context() is not None
+        getattr(variable, "synchronization", None) == tf.VariableSynchronization.ON_READ
     )
+
+
+def _current_gate():
+    return getattr(_GATE, "flag", None)
+
+
+def _gated(update_fn):
+    """`update_fn`, run only when the current gate (training flag) is True."""
+    flag = _current_gate()
+    if flag is None:
+        return update_fn
+
+    def gated_update(var, val):
+        return tf.cond(
+            flag,
+            lambda: tf.identity(update_fn(var, val)),
+            lambda: tf.identity(var),
+        )
+
+    return gated_update
 
 
 def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
@@ -44,6 +85,11 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
         are not pulled towards the zero initial value.
       name: optional name scope (default "AssignMovingAvg").
 
+    In a tf.distribute replica context a sync-on-read `variable` (and its
+    zero-debias helpers) is updated on this replica's copy; any other is
+    updated once, through `merge_call`, with `value` averaged over replicas
+    (see the module docstring).
+
     Returns:
       The update op's value (the updated variable).
     """
@@ -55,7 +101,7 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
         value = tf.cast(value, dtype)
         if zero_debias:
             biased, local_step = _zero_debias_variables(
-                variable, value, one_minus_decay
+                variable, value, one_minus_decay, _sync_kwargs(variable)
             )
 
             def update_fn(var, val):
@@ -69,7 +115,8 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
                     var, (var - val) * one_minus_decay, name=scope
                 )
 
-        if _in_replica_context_of_a_strategy():
+        update_fn = _gated(update_fn)
+        if distribute.in_replica_context() and not _is_sync_on_read(variable):
 
             def merge_fn(strategy, var, val):
                 val = strategy.extended.reduce_to(tf.distribute.ReduceOp.MEAN, val, var)
@@ -81,7 +128,17 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
         return update_fn(variable, value)
 
 
-def _zero_debias_variables(variable, value, one_minus_decay):
+def _sync_kwargs(variable):
+    """Sync-on-read variables get sync-on-read zero-debias helpers."""
+    if _is_sync_on_read(variable):
+        return dict(
+            synchronization=tf.VariableSynchronization.ON_READ,
+            aggregation=tf.VariableAggregation.MEAN,
+        )
+    return {}
+
+
+def _zero_debias_variables(variable, value, one_minus_decay, sync_kwargs):
     """Gets or creates `<variable>/biased` and `<variable>/local_step`."""
     scope_name = variable.name.split(":")[0]
     with tf.compat.v1.variable_scope(
@@ -93,6 +150,7 @@ def _zero_debias_variables(variable, value, one_minus_decay):
             dtype=variable.dtype.base_dtype,
             initializer=tf.compat.v1.zeros_initializer(),
             trainable=False,
+            **sync_kwargs,
         )
         local_step = tf.compat.v1.get_variable(
             _unique_in_scope("local_step"),
@@ -100,6 +158,7 @@ def _zero_debias_variables(variable, value, one_minus_decay):
             dtype=variable.dtype.base_dtype,
             initializer=tf.compat.v1.zeros_initializer(),
             trainable=False,
+            **sync_kwargs,
         )
     return biased, local_step
 
@@ -123,10 +182,13 @@ def _zero_debias_update(variable, value, one_minus_decay, biased, local_step):
     update_biased = tf.compat.v1.assign_sub(biased, (biased - value) * one_minus_decay)
     update_local_step = local_step.assign_add(1)
     bias_factor = 1 - tf.pow(1.0 - one_minus_decay, update_local_step)
+    # Named after the enclosing scope, as TF1 named it (none in a tf.cond
+    # branch's function graph, which has no enclosing scope).
+    scope_name = tf.compat.v1.get_default_graph().get_name_scope()
     return tf.compat.v1.assign(
         variable,
         update_biased / bias_factor,
-        name=tf.compat.v1.get_default_graph().get_name_scope() + "/",
+        name=scope_name + "/" if scope_name else None,
     )
 
 
@@ -138,15 +200,23 @@ def assign_moving_average_local(variable, value, momentum):
     """
     with tf.compat.v1.name_scope(None, "AssignMovingAvg") as scope:
         one_minus = _one_minus(momentum, variable.dtype.base_dtype)
-        delta = (variable - tf.cast(value, variable.dtype)) * one_minus
-        with tf.compat.v1.colocate_with(variable):
-            return tf.compat.v1.assign_sub(variable, delta, name=scope)
+
+        def update_fn(var, val):
+            delta = (var - tf.cast(val, var.dtype)) * one_minus
+            with tf.compat.v1.colocate_with(var):
+                return tf.compat.v1.assign_sub(var, delta, name=scope)
+
+        return _gated(update_fn)(variable, value)
 
 
 def assign_new_value(variable, value):
     with tf.compat.v1.name_scope(None, "AssignNewValue") as scope:
-        with tf.compat.v1.colocate_with(variable):
-            return tf.compat.v1.assign(variable, value, name=scope)
+
+        def update_fn(var, val):
+            with tf.compat.v1.colocate_with(var):
+                return tf.compat.v1.assign(var, val, name=scope)
+
+        return _gated(update_fn)(variable, value)
 
 
 def wire_updates(
@@ -176,11 +246,44 @@ def wire_updates(
     Returns:
       None when the updates were collected, else the in-place result.
     """
+    gate = _merge_call_gate(is_training)
     if updates_collections is None:
+        if gate is not None:
+            update_ops = list(_build_gated(gate, make_updates))
+            return training_flag.smart_cond(
+                is_training, lambda: forced_result(update_ops), idle_result
+            )
         return training_flag.smart_cond(
             is_training, lambda: forced_result(list(make_updates())), idle_result
         )
-    updates = training_flag.smart_cond(is_training, make_updates, stale_values)
+    if gate is not None:
+        updates = _build_gated(gate, make_updates)
+    else:
+        updates = training_flag.smart_cond(is_training, make_updates, stale_values)
     for update in updates:
         tf.compat.v1.add_to_collections(updates_collections, update)
     return None
+
+
+def _merge_call_gate(is_training):
+    """The flag tensor when updates must be gated instead of put in a tf.cond.
+
+    That is in a replica context with a training flag only known at run time:
+    a `merge_call` (the update of a mirrored variable) cannot be built in a
+    `tf.cond` branch.
+    """
+    if distribute.in_replica_context() and training_flag.static_value(
+        is_training
+    ) is None:
+        return tf.convert_to_tensor(is_training)
+    return None
+
+
+def _build_gated(gate, make_updates):
+    """Calls `make_updates` with `gate` guarding every update it builds."""
+    previous = _current_gate()
+    _GATE.flag = gate
+    try:
+        return make_updates()
+    finally:
+        _GATE.flag = previous

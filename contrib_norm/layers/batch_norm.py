@@ -1,21 +1,48 @@
 """tf.contrib.layers.batch_norm, as TensorFlow 1.x had it."""
 
+import collections
+
 import tensorflow as tf
 
+from contrib_norm._core import batch_statistics
 from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import moments as moments_lib
 from contrib_norm._core import moving_averages
+from contrib_norm._core import params as params_lib
 from contrib_norm._core import training_flag
 from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import DATA_FORMAT_NCHW
 from contrib_norm._core.data_format import DATA_FORMAT_NHWC
+from contrib_norm._core.data_format import channels_axis
 from contrib_norm._core.data_format import validate_data_format
 from contrib_norm.framework.arg_scope import add_arg_scope
 from contrib_norm.layers.batch_normalization import BatchNormalization
+from contrib_norm.layers.batch_normalization import _check_renorm_clipping
 
 _UPDATE_OPS = tf.compat.v1.GraphKeys.UPDATE_OPS
 _PARAM_NAMES = ("beta", "gamma", "moving_mean", "moving_variance")
 _REGULARIZED_PARAMS = ("beta", "gamma")
+
+# The arguments every implementation reads, validated once by `batch_norm`.
+_Options = collections.namedtuple(
+    "_Options",
+    [
+        "decay",
+        "center",
+        "scale",
+        "epsilon",
+        "param_initializers",
+        "param_regularizers",
+        "updates_collections",
+        "is_training",
+        "reuse",
+        "variables_collections",
+        "trainable",
+        "data_format",
+        "zero_debias_moving_mean",
+        "scope",
+    ],
+)
 
 
 @add_arg_scope
@@ -83,7 +110,8 @@ def batch_norm(
     channel of size 1); misspelt keys in `param_initializers`,
     `param_regularizers`, `variables_collections` and `renorm_clipping` are
     ValueErrors (TF1 ignored them); float64 inputs bound for the fused kernel
-    (which has no float64 version) take the moments path.
+    (which has no float64 version) take the moments path, or the tf.layers
+    one; `batch_weights` of another dtype than `inputs` are cast to it.
 
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
@@ -95,7 +123,8 @@ def batch_norm(
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
         'moving_mean' and 'moving_variance'.
-      param_regularizers: optional dict of regularizers for 'beta' and 'gamma'.
+      param_regularizers: optional dict of regularizers for 'beta' and 'gamma'
+        (ignored by the moments path, as in TF1).
       updates_collections: collections for the update ops, or None to update
         in place.
       is_training: Python bool or bool tensor/placeholder.
@@ -127,9 +156,9 @@ def batch_norm(
         `inputs` is undefined or below 2; if the channels dimension is
         undefined; if `renorm` is combined with `batch_weights`,
         `updates_collections` or `zero_debias_moving_mean`; for unknown dict
-        keys.
-      TypeError: if `inputs` is not floating point, or `is_training` is not
-        a bool or bool tensor.
+        keys or `rmin > rmax`; if `batch_weights` is not [batch].
+      TypeError: if `inputs` is not floating point, `is_training` is not a
+        bool or bool tensor, or a dict argument is not a dict.
     """
     validate_data_format(data_format)
     inputs = inputs_lib.as_float_tensor(inputs)
@@ -137,15 +166,11 @@ def batch_norm(
     inputs_lib.require_min_rank(
         inputs, rank, 2, "batch_norm", expected="rank 2 or more ([batch, channels])"
     )
-    variables_lib.check_dict_keys(
-        "param_initializers", param_initializers, _PARAM_NAMES
-    )
-    variables_lib.check_dict_keys(
-        "param_regularizers", param_regularizers, _REGULARIZED_PARAMS
-    )
-    variables_lib.check_dict_keys(
-        "variables_collections", variables_collections, _PARAM_NAMES
-    )
+    _check_dict("param_initializers", param_initializers, _PARAM_NAMES)
+    _check_dict("param_regularizers", param_regularizers, _REGULARIZED_PARAMS)
+    if isinstance(variables_collections, dict):
+        _check_dict("variables_collections", variables_collections, _PARAM_NAMES)
+    _check_renorm_clipping(renorm_clipping)
     training_flag.static_value(is_training)
     if renorm and (
         batch_weights is not None
@@ -160,21 +185,20 @@ def batch_norm(
             f"{updates_collections!r}, zero_debias_moving_mean="
             f"{zero_debias_moving_mean!r}"
         )
-    param_initializers = dict(param_initializers or {})
-    param_regularizers = dict(param_regularizers or {})
-    options = dict(
+    options = _Options(
         decay=decay,
         center=center,
         scale=scale,
         epsilon=epsilon,
-        param_initializers=param_initializers,
-        param_regularizers=param_regularizers,
+        param_initializers=dict(param_initializers or {}),
+        param_regularizers=dict(param_regularizers or {}),
         updates_collections=updates_collections,
         is_training=is_training,
         reuse=reuse,
         variables_collections=variables_collections,
         trainable=trainable,
         data_format=data_format,
+        zero_debias_moving_mean=zero_debias_moving_mean,
         scope=scope,
     )
 
@@ -191,9 +215,7 @@ def batch_norm(
         and possible_to_fuse
         and (zero_debias_moving_mean or rank == 2 or updates_collections != _UPDATE_OPS)
     ):
-        outputs, sc = _fused_path(
-            inputs, zero_debias_moving_mean=zero_debias_moving_mean, **options
-        )
+        outputs, sc = _fused_path(inputs, options)
     elif (
         batch_weights is None
         and updates_collections == _UPDATE_OPS
@@ -201,95 +223,92 @@ def batch_norm(
     ):
         outputs, sc = _layer_path(
             inputs,
+            options,
             fused=fused,
             renorm=renorm,
             renorm_clipping=renorm_clipping,
             renorm_decay=renorm_decay,
             adjustment=adjustment,
-            **options,
         )
     else:
-        outputs, sc = _moments_path(
-            inputs,
-            batch_weights=batch_weights,
-            zero_debias_moving_mean=zero_debias_moving_mean,
-            **options,
-        )
+        outputs, sc = _moments_path(inputs, options, batch_weights)
     if activation_fn is not None:
         with tf.compat.v1.name_scope(sc.original_name_scope):
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
-def _param_variable(
-    name,
-    params_shape,
-    dtype,
-    default_initializer,
-    param_initializers,
-    variables_collections,
-    trainable,
-    param_regularizers=None,
-):
-    return variables_lib.model_variable(
-        name,
-        shape=params_shape,
-        dtype=dtype,
-        initializer=param_initializers.get(name, default_initializer),
-        regularizer=(param_regularizers or {}).get(name),
-        collections=variables_lib.collections_for(variables_collections, name),
-        trainable=trainable,
-        aggregation=tf.VariableAggregation.MEAN,
+def _check_dict(arg_name, value, allowed):
+    """None or a dict whose keys are among `allowed`."""
+    if value is not None and not isinstance(value, dict):
+        raise TypeError(
+            f"`{arg_name}` must be a dict with keys among {list(allowed)}. "
+            f"Received: {arg_name}={value!r}"
+        )
+    variables_lib.check_dict_keys(arg_name, value, allowed)
+
+
+def _beta_and_gamma(params_shape, dtype, options, regularized):
+    """beta (if `center`) then gamma (if `scale`), else None.
+
+    `regularized`: apply `param_regularizers` (the moments path ignores them).
+    """
+    created = {}
+    for name, enabled, initializer in (
+        ("beta", options.center, tf.compat.v1.zeros_initializer()),
+        ("gamma", options.scale, tf.compat.v1.ones_initializer()),
+    ):
+        if enabled:
+            created[name] = params_lib.model_param(
+                name,
+                params_shape,
+                dtype,
+                initializer,
+                options.param_initializers,
+                options.variables_collections,
+                options.trainable,
+                aggregation=tf.VariableAggregation.MEAN,
+                regularizer=(
+                    options.param_regularizers.get(name) if regularized else None
+                ),
+            )
+    return created.get("beta"), created.get("gamma")
+
+
+def _moving_statistics(params_shape, dtype, options):
+    """Creates moving_mean and moving_variance (never partitioned)."""
+    with variables_lib.partitioner_disabled():
+        return params_lib.model_params(
+            (
+                ("moving_mean", tf.compat.v1.zeros_initializer()),
+                ("moving_variance", tf.compat.v1.ones_initializer()),
+            ),
+            params_shape,
+            dtype,
+            options.param_initializers,
+            options.variables_collections,
+            trainable=False,
+            aggregation=tf.VariableAggregation.MEAN,
+        )
+
+
+def _make_updates(options):
+    """`make_updates(moving_mean, moving_variance, mean, variance)`."""
+    return batch_statistics.exponential_updates(
+        options.decay, zero_debias_mean=options.zero_debias_moving_mean
     )
 
 
-def _moving_statistics(params_shape, dtype, param_initializers, variables_collections):
-    """Creates moving_mean and moving_variance (never partitioned)."""
-    with variables_lib.partitioner_disabled():
-        moving_mean = _param_variable(
-            "moving_mean",
-            params_shape,
-            dtype,
-            tf.compat.v1.zeros_initializer(),
-            param_initializers,
-            variables_collections,
-            trainable=False,
-        )
-        moving_variance = _param_variable(
-            "moving_variance",
-            params_shape,
-            dtype,
-            tf.compat.v1.ones_initializer(),
-            param_initializers,
-            variables_collections,
-            trainable=False,
-        )
-    return moving_mean, moving_variance
-
-
-def _fused_path(
-    inputs,
-    decay,
-    center,
-    scale,
-    epsilon,
-    param_initializers,
-    param_regularizers,
-    updates_collections,
-    is_training,
-    reuse,
-    variables_collections,
-    trainable,
-    data_format,
-    zero_debias_moving_mean,
-    scope,
-):
+def _fused_path(inputs, options):
     """tf.contrib.layers' own fused implementation (rank 2 and 4)."""
-    with tf.compat.v1.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+    data_format = options.data_format
+    with tf.compat.v1.variable_scope(
+        options.scope, "BatchNorm", [inputs], reuse=options.reuse
+    ) as sc:
         original_inputs = inputs
         channels = inputs_lib.static_dim(
             inputs,
-            1 if data_format == DATA_FORMAT_NCHW else -1,
+            channels_axis(data_format, inputs.shape.rank),
             "has undefined `C` dimension",
         )
         if original_inputs.shape.rank == 2:
@@ -302,76 +321,45 @@ def _fused_path(
         params_shape = [channels]
         # float32 parameters, also for float16 / bfloat16 inputs.
         param_dtype = tf.float32
-        if center:
-            beta = _param_variable(
-                "beta",
-                params_shape,
-                param_dtype,
-                tf.compat.v1.zeros_initializer(),
-                param_initializers,
-                variables_collections,
-                trainable,
-                param_regularizers,
-            )
-        else:
+        beta, gamma = _beta_and_gamma(params_shape, param_dtype, options, True)
+        if beta is None:
             beta = tf.constant(0.0, param_dtype, params_shape)
-        if scale:
-            gamma = _param_variable(
-                "gamma",
-                params_shape,
-                param_dtype,
-                tf.compat.v1.ones_initializer(),
-                param_initializers,
-                variables_collections,
-                trainable,
-                param_regularizers,
-            )
-        else:
+        if gamma is None:
             gamma = tf.constant(1.0, param_dtype, params_shape)
         moving_mean, moving_variance = _moving_statistics(
-            params_shape, param_dtype, param_initializers, variables_collections
+            params_shape, param_dtype, options
         )
 
-        def train():
-            return tf.compat.v1.nn.fused_batch_norm(
-                inputs, gamma, beta, epsilon=epsilon, data_format=data_format
-            )
-
-        def infer():
+        def fused(is_training, **statistics):
             return tf.compat.v1.nn.fused_batch_norm(
                 inputs,
                 gamma,
                 beta,
-                mean=moving_mean,
-                variance=moving_variance,
-                epsilon=epsilon,
-                is_training=False,
+                epsilon=options.epsilon,
+                is_training=is_training,
                 data_format=data_format,
+                **statistics,
             )
 
-        outputs, mean, variance = training_flag.smart_cond(is_training, train, infer)
-
-        def make_updates():
-            # `variance` is Bessel-corrected by the fused kernel, as in TF1.
-            return (
-                moving_averages.assign_moving_average(
-                    moving_mean, mean, decay, zero_debias=zero_debias_moving_mean
-                ),
-                moving_averages.assign_moving_average(
-                    moving_variance, variance, decay, zero_debias=False
-                ),
-            )
+        outputs, mean, variance = training_flag.smart_cond(
+            options.is_training,
+            lambda: fused(True),
+            lambda: fused(False, mean=moving_mean, variance=moving_variance),
+        )
 
         def forced_result(update_ops):
             with tf.control_dependencies(update_ops):
                 return tf.identity(outputs)
 
-        if training_flag.needs_training_branch(is_training):
+        if training_flag.needs_training_branch(options.is_training):
+            # `variance` is Bessel-corrected by the fused kernel, as in TF1.
             in_place = moving_averages.wire_updates(
-                is_training,
-                make_updates,
+                options.is_training,
+                lambda: _make_updates(options)(
+                    moving_mean, moving_variance, mean, variance
+                ),
                 lambda: (moving_mean, moving_variance),
-                updates_collections,
+                options.updates_collections,
                 forced_result,
                 lambda: outputs,
             )
@@ -391,201 +379,129 @@ def _reshape_back(outputs, original_inputs):
     return tf.reshape(outputs, tf.shape(original_inputs))
 
 
-def _layer_path(
-    inputs,
-    decay,
-    center,
-    scale,
-    epsilon,
-    param_initializers,
-    param_regularizers,
-    updates_collections,
-    is_training,
-    reuse,
-    variables_collections,
-    trainable,
-    data_format,
-    scope,
-    fused,
-    renorm,
-    renorm_clipping,
-    renorm_decay,
-    adjustment,
-):
-    """The tf.layers BatchNormalization path (TF1's default for rank 4)."""
-    del updates_collections  # Always UPDATE_OPS on this path.
-    with tf.compat.v1.variable_scope(
-        scope,
+def _model_variable_scope(inputs, options):
+    """The layer's scope (default 'BatchNorm'), making model variables.
+
+    Every variable created inside, the zero-debias ones included, also goes
+    to MODEL_VARIABLES, as under TF1's layer variable getter.
+    """
+    return tf.compat.v1.variable_scope(
+        options.scope,
         "BatchNorm",
         [inputs],
-        reuse=reuse,
+        reuse=options.reuse,
         custom_getter=variables_lib.model_variable_getter,
-    ) as sc:
+    )
+
+
+def _layer_path(
+    inputs, options, fused, renorm, renorm_clipping, renorm_decay, adjustment
+):
+    """The tf.layers BatchNormalization path (TF1's default for rank 4)."""
+    initializers = options.param_initializers
+    regularizers = options.param_regularizers
+    with _model_variable_scope(inputs, options) as sc:
         layer = BatchNormalization(
-            axis=1 if data_format == DATA_FORMAT_NCHW else -1,
-            momentum=decay,
-            epsilon=epsilon,
-            center=center,
-            scale=scale,
-            beta_initializer=param_initializers.get(
+            axis=1 if options.data_format == DATA_FORMAT_NCHW else -1,
+            momentum=options.decay,
+            epsilon=options.epsilon,
+            center=options.center,
+            scale=options.scale,
+            beta_initializer=initializers.get(
                 "beta", tf.compat.v1.zeros_initializer()
             ),
-            gamma_initializer=param_initializers.get(
+            gamma_initializer=initializers.get(
                 "gamma", tf.compat.v1.ones_initializer()
             ),
-            moving_mean_initializer=param_initializers.get(
+            moving_mean_initializer=initializers.get(
                 "moving_mean", tf.compat.v1.zeros_initializer()
             ),
-            moving_variance_initializer=param_initializers.get(
+            moving_variance_initializer=initializers.get(
                 "moving_variance", tf.compat.v1.ones_initializer()
             ),
-            beta_regularizer=param_regularizers.get("beta"),
-            gamma_regularizer=param_regularizers.get("gamma"),
-            trainable=trainable,
+            beta_regularizer=regularizers.get("beta"),
+            gamma_regularizer=regularizers.get("gamma"),
+            trainable=options.trainable,
             renorm=renorm,
             renorm_clipping=renorm_clipping,
             renorm_momentum=renorm_decay,
             adjustment=adjustment,
             name=sc.name,
             _scope=sc,
-            _reuse=reuse,
+            _reuse=options.reuse,
             fused=fused,
         )
-        outputs = layer.apply(inputs, training=is_training)
+        outputs = layer.apply(inputs, training=options.is_training)
         for name in ("moving_mean", "moving_variance", "beta", "gamma"):
             variable = getattr(layer, name)
             if variable is not None:
                 variables_lib.add_to_collections_once(
-                    variable, variables_lib.collections_for(variables_collections, name)
+                    variable,
+                    variables_lib.collections_for(options.variables_collections, name),
                 )
     return outputs, sc
 
 
-def _moments_path(
-    inputs,
-    decay,
-    center,
-    scale,
-    epsilon,
-    param_initializers,
-    param_regularizers,
-    updates_collections,
-    is_training,
-    reuse,
-    variables_collections,
-    trainable,
-    data_format,
-    scope,
-    batch_weights,
-    zero_debias_moving_mean,
-):
-    """TF1's own unfused implementation: weighted moments, custom updates."""
-    del param_regularizers  # TF1 ignored them on this path.
-    with tf.compat.v1.variable_scope(
-        scope,
-        "BatchNorm",
-        [inputs],
-        reuse=reuse,
-        custom_getter=variables_lib.model_variable_getter,
-    ) as sc:
+def _moments_path(inputs, options, batch_weights):
+    """TF1's own unfused implementation: weighted moments, custom updates.
+
+    Its parameters are in the input dtype, and `param_regularizers` are
+    ignored (as in TF1).
+    """
+    data_format = options.data_format
+    with _model_variable_scope(inputs, options) as sc:
         inputs_shape = inputs.shape
         rank = inputs_shape.rank
         dtype = inputs.dtype.base_dtype
+        weights = None
         if batch_weights is not None:
-            batch_weights = tf.convert_to_tensor(batch_weights)
-            inputs_shape[0:1].assert_is_compatible_with(batch_weights.shape)
-            batch_weights = tf.reshape(batch_weights, [-1] + [1] * (rank - 1))
-        if data_format == DATA_FORMAT_NCHW:
-            moments_axes = [0] + list(range(2, rank))
-            channels_axis = 1
-        else:
-            moments_axes = list(range(rank - 1))
-            channels_axis = rank - 1
+            weights = _batch_weights(batch_weights, inputs)
+        axis = channels_axis(data_format, rank)
+        moments_axes = [i for i in range(rank) if i != axis]
         channels = inputs_lib.static_dim(
-            inputs, channels_axis, "has undefined channels dimension"
+            inputs, axis, "has undefined channels dimension"
         )
         params_shape = [channels]
-        broadcast_shape = None
-        if data_format == DATA_FORMAT_NCHW:
-            broadcast_shape = [1, channels] + [1] * (rank - 2)
-        beta = gamma = None
-        if center:
-            beta = _param_variable(
-                "beta",
-                params_shape,
-                dtype,
-                tf.compat.v1.zeros_initializer(),
-                param_initializers,
-                variables_collections,
-                trainable,
-            )
-        if scale:
-            gamma = _param_variable(
-                "gamma",
-                params_shape,
-                dtype,
-                tf.compat.v1.ones_initializer(),
-                param_initializers,
-                variables_collections,
-                trainable,
-            )
-        moving_mean, moving_variance = _moving_statistics(
-            params_shape, dtype, param_initializers, variables_collections
-        )
+        beta, gamma = _beta_and_gamma(params_shape, dtype, options, False)
+        moving_mean, moving_variance = _moving_statistics(params_shape, dtype, options)
 
-        if training_flag.needs_training_branch(is_training):
+        def batch_moments():
             mean, variance = moments_lib.moments(
-                inputs,
-                moments_axes,
-                keepdims=data_format == DATA_FORMAT_NCHW,
-                weights=batch_weights,
+                inputs, moments_axes, keepdims=True, weights=weights
             )
-            if data_format == DATA_FORMAT_NCHW:
-                mean = tf.reshape(mean, [-1])
-                variance = tf.reshape(variance, [-1])
+            return tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
 
-            def make_updates():
-                return (
-                    moving_averages.assign_moving_average(
-                        moving_mean, mean, decay, zero_debias=zero_debias_moving_mean
-                    ),
-                    moving_averages.assign_moving_average(
-                        moving_variance, variance, decay, zero_debias=False
-                    ),
-                )
-
-            def stale():
-                return moving_mean, moving_variance
-
-            def forced_result(update_ops):
-                with tf.control_dependencies(update_ops):
-                    return tf.identity(mean), tf.identity(variance)
-
-            in_place = moving_averages.wire_updates(
-                is_training,
-                make_updates,
-                stale,
-                updates_collections,
-                forced_result,
-                stale,
+        mean, variance = batch_statistics.batch_or_moving(
+            options.is_training,
+            batch_moments,
+            moving_mean,
+            moving_variance,
+            _make_updates(options),
+            options.updates_collections,
+        )
+        if data_format == DATA_FORMAT_NCHW:
+            mean, variance, beta, gamma = (
+                params_lib.along_axis(t, rank, axis)
+                for t in (mean, variance, beta, gamma)
             )
-            if in_place is None:
-                mean, variance = training_flag.smart_cond(
-                    is_training, lambda: (mean, variance), stale
-                )
-            else:
-                mean, variance = in_place
-        else:
-            mean, variance = moving_mean, moving_variance
-        if broadcast_shape is not None:
-            mean = tf.reshape(mean, broadcast_shape)
-            variance = tf.reshape(variance, broadcast_shape)
-            if beta is not None:
-                beta = tf.reshape(beta, broadcast_shape)
-            if gamma is not None:
-                gamma = tf.reshape(gamma, broadcast_shape)
         outputs = tf.nn.batch_normalization(
-            inputs, mean, variance, beta, gamma, epsilon
+            inputs, mean, variance, beta, gamma, options.epsilon
         )
         outputs.set_shape(inputs_shape)
     return outputs, sc
+
+
+def _batch_weights(batch_weights, inputs):
+    """`batch_weights` as a [batch, 1, ..., 1] tensor in the inputs' dtype."""
+    batch_weights = tf.convert_to_tensor(batch_weights)
+    if batch_weights.shape.rank not in (None, 1) or not inputs.shape[
+        0:1
+    ].is_compatible_with(batch_weights.shape):
+        raise ValueError(
+            "`batch_weights` must be a vector of the batch size "
+            f"({inputs.shape[0]}). Received: batch_weights with shape="
+            f"{batch_weights.shape} for inputs with shape={inputs.shape}"
+        )
+    if batch_weights.dtype.base_dtype != inputs.dtype.base_dtype:
+        batch_weights = tf.cast(batch_weights, inputs.dtype.base_dtype)
+    return tf.reshape(batch_weights, [-1] + [1] * (inputs.shape.rank - 1))

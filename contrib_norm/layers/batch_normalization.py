@@ -19,6 +19,7 @@ from contrib_norm._core.inputs import as_float_tensor
 from contrib_norm.framework.arg_scope import add_arg_scope
 
 _FUSED_DTYPES = (tf.float16, tf.bfloat16, tf.float32)
+_HALF_DTYPES = (tf.float16, tf.bfloat16)
 _FUSED_FORMATS = {(4, 1): "NCHW", (4, 3): "NHWC", (5, 1): "NCDHW", (5, 4): "NDHWC"}
 _RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 
@@ -58,6 +59,27 @@ def _check_renorm_clipping(renorm_clipping):
     return dict(renorm_clipping)
 
 
+def _check_virtual_batch_size(virtual_batch_size, adjustment):
+    if virtual_batch_size is None:
+        return
+    if (
+        isinstance(virtual_batch_size, bool)
+        or not isinstance(virtual_batch_size, numbers.Integral)
+        or virtual_batch_size <= 0
+    ):
+        raise ValueError(
+            "`virtual_batch_size` must be a positive integer that divides "
+            "the true batch size of the input tensor. Received: "
+            f"virtual_batch_size={virtual_batch_size!r}"
+        )
+    if adjustment is not None:
+        raise ValueError(
+            "When using `virtual_batch_size`, adjustment cannot be "
+            f"specified. Received: virtual_batch_size={virtual_batch_size}, "
+            f"adjustment={adjustment!r}"
+        )
+
+
 def _compose_transforms(scale, offset, then_scale, then_offset):
     """(x * scale + offset) * then_scale + then_offset, as (scale, offset)."""
     if then_scale is not None:
@@ -68,20 +90,31 @@ def _compose_transforms(scale, offset, then_scale, then_offset):
     return scale, offset
 
 
+def _when_training(training, true_fn, false_fn):
+    """`true_fn()` in training, `false_fn()` otherwise (a cond if dynamic)."""
+    return training_flag.smart_cond(training, true_fn, false_fn, arg_name="training")
+
+
 class BatchNormalization(legacy_layer.LegacyLayer):
     """Batch Normalization layer (Ioffe & Szegedy, 2015), as `tf.layers` had it.
 
-    In training, each channel is normalized with the batch moments, then scaled
-    and shifted:
+    "Batch Normalization: Accelerating Deep Network Training by Reducing
+    Internal Covariate Shift", https://arxiv.org/abs/1502.03167.
+
+    In training, each feature is normalized with the batch moments, then
+    scaled and shifted:
 
         y = gamma * (x - mean) / sqrt(variance + epsilon) + beta
 
     and the moving statistics follow `m <- momentum * m + (1 - momentum) * v`.
-    At inference the moving statistics replace the batch moments. The update
-    ops go to `tf.compat.v1.GraphKeys.UPDATE_OPS`; run them with the train op.
+    At inference the moving statistics replace the batch moments. Calling the
+    layer adds its update ops to `tf.compat.v1.GraphKeys.UPDATE_OPS` (none when
+    `training` is statically False, or when the layer is not trainable); run
+    them with the train op.
 
-    Batch Renormalization (Ioffe, 2017) is available with `renorm=True`, and
-    Ghost Batch Normalization (Hoffer et al., 2017) with `virtual_batch_size`.
+    Batch Renormalization (Ioffe, 2017, https://arxiv.org/abs/1702.03275) is
+    available with `renorm=True`, and Ghost Batch Normalization (Hoffer et al.,
+    2017, https://arxiv.org/abs/1705.08741) with `virtual_batch_size`.
 
     The fused kernel (`tf.compat.v1.nn.fused_batch_norm`) is used for rank 4
     and 5 inputs with a single channel axis (1 or last) when neither renorm,
@@ -91,10 +124,53 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
     Differences from TF1 (deliberate, only where TF1 failed): float16 and
     bfloat16 inputs work on every path (statistics in float32, output in the
-    input dtype), and a `virtual_batch_size` that does not divide the batch is
-    a ValueError at graph-build time instead of a reshape error at run time.
+    input dtype, float32 parameters); float64 works with `renorm`; a
+    `virtual_batch_size` that does not divide a static batch is a ValueError
+    at graph-build time instead of a reshape error at run time, and inference
+    (`training` False, or a placeholder fed False) accepts any batch size;
+    calling a built layer on an input of another rank or feature size is a
+    ValueError, and so is a rank-1 input (TF1 returned beta for it);
+    `training=None` means False (TF1 read Keras's learning phase, which
+    defaults to False).
 
-    Args: see `batch_normalization`.
+    Args:
+      axis: an int or a list of ints: the axis or axes that are kept (the
+        features). With several, the parameters have the input's rank with
+        size 1 in the reduced dimensions.
+      momentum: momentum of the moving averages.
+      epsilon: small float added to the variance (inside the square root).
+      center: if True, add the offset `beta`.
+      scale: if True, multiply by `gamma`.
+      beta_initializer: initializer of beta.
+      gamma_initializer: initializer of gamma.
+      moving_mean_initializer: initializer of the moving mean.
+      moving_variance_initializer: initializer of the moving variance.
+      beta_regularizer: optional regularizer of beta.
+      gamma_regularizer: optional regularizer of gamma.
+      beta_constraint: optional projection applied to beta after an optimizer
+        updates it.
+      gamma_constraint: optional projection applied to gamma likewise.
+      renorm: use Batch Renormalization.
+      renorm_clipping: dict that may map 'rmax', 'rmin', 'dmax' to scalars
+        clipping the correction (r to [rmin, rmax], d to [-dmax, dmax]);
+        missing ones are inf, 0 and inf.
+      renorm_momentum: momentum of the renorm moving averages.
+      fused: None or True to use the fused kernel when possible; False never.
+      trainable: if True, add gamma and beta to TRAINABLE_VARIABLES (and the
+        update ops to UPDATE_OPS).
+      virtual_batch_size: if set, normalize separate "ghost" batches of this
+        size, which must divide the batch in training.
+      adjustment: function of the dynamic input shape returning (scale, bias)
+        applied to the normalized values in training, before gamma and beta.
+      name: the layer's name (its variable scope).
+      **kwargs: `dtype` (the layer's compute and variable dtype, by default
+        the first input's), and the private `_scope` / `_reuse`.
+
+    Raises:
+      TypeError: if `axis` is not an int or a list of ints, or
+        `renorm_clipping` not a dict.
+      ValueError: for a bad `virtual_batch_size`, one combined with
+        `adjustment`, or bad `renorm_clipping` keys or values.
     """
 
     def __init__(
@@ -156,35 +232,21 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self.gamma_regularizer = gamma_regularizer
         self.beta_constraint = beta_constraint
         self.gamma_constraint = gamma_constraint
+        _check_virtual_batch_size(virtual_batch_size, adjustment)
         self.renorm = renorm
         self.virtual_batch_size = virtual_batch_size
         self.adjustment = adjustment
-        if virtual_batch_size is not None:
-            if (
-                isinstance(virtual_batch_size, bool)
-                or not isinstance(virtual_batch_size, numbers.Integral)
-                or virtual_batch_size <= 0
-            ):
-                raise ValueError(
-                    "`virtual_batch_size` must be a positive integer "
-                    "that divides the true batch size of the input "
-                    "tensor. Received: "
-                    f"virtual_batch_size={virtual_batch_size!r}"
-                )
-            if adjustment is not None:
-                raise ValueError(
-                    "When using `virtual_batch_size`, adjustment cannot be specified"
-                )
         # TF1's tf.layers turned fused=None into True ("if possible").
         self.fused = True if fused is None else fused
+        renorm_clipping = _check_renorm_clipping(renorm_clipping)
         if renorm:
-            self.renorm_clipping = _check_renorm_clipping(renorm_clipping)
+            self.renorm_clipping = renorm_clipping
             self.renorm_momentum = renorm_momentum
-        elif renorm_clipping is not None:
-            _check_renorm_clipping(renorm_clipping)
         self.beta = self.gamma = None
         self.moving_mean = self.moving_variance = None
         self.moving_stddev = self.renorm_mean = self.renorm_stddev = None
+        self._input_rank = None
+        self._input_axis_sizes = {}
 
     # ---- building -----------------------------------------------------------
     def _fused_can_be_used(self, rank):
@@ -200,11 +262,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
     @property
     def _param_dtype(self):
-        if self._dtype in (tf.float16, tf.bfloat16):
+        if self._dtype in _HALF_DTYPES:
             return tf.float32
         return self._dtype or tf.float32
 
     def build(self, input_shape):
+        """Checks the input shape and creates the variables."""
         input_shape = tf.TensorShape(input_shape)
         rank = input_shape.rank
         if rank is None:
@@ -214,7 +277,7 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         if rank < 2:
             raise ValueError(
                 "`batch_normalization` needs inputs of rank 2 or more "
-                f"(batch and channels). Received: inputs with shape="
+                f"(batch and features). Received: inputs with shape="
                 f"{input_shape} (rank {rank})"
             )
         self.axis = normalize_axes(self.axis, rank, "axis")
@@ -222,24 +285,26 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             raise ValueError(
                 "When using `virtual_batch_size`, the batch dimension "
                 "must be 0 and thus axis cannot include 0. "
-                f"Received axis={self.axis}"
+                f"Received: axis={self.axis}"
             )
         self.fused = bool(self.fused) and self._fused_can_be_used(rank)
         if self.fused:
             self._data_format = _FUSED_FORMATS[(rank, self.axis[0])]
-        axis_to_dim = {a: input_shape[a] for a in self.axis}
-        for a, dim in axis_to_dim.items():
-            if dim is None:
-                raise ValueError(
-                    "Input has undefined `axis` dimension. Received "
-                    f"input with shape {tuple(input_shape)} and "
-                    f"axis={tuple(self.axis)}"
-                )
+        axis_to_dim = {a: tf.compat.dimension_value(input_shape[a]) for a in self.axis}
+        if any(dim is None for dim in axis_to_dim.values()):
+            raise ValueError(
+                "Input has undefined `axis` dimension. Received: inputs "
+                f"with shape={tuple(input_shape)} and axis={tuple(self.axis)}"
+            )
+        self._input_rank = rank
+        self._input_axis_sizes = dict(axis_to_dim)
         if len(axis_to_dim) == 1 and self.virtual_batch_size is None:
-            param_shape = [list(axis_to_dim.values())[0]]
+            param_shape = (list(axis_to_dim.values())[0],)
         else:
+            # The input's rank, with size 1 in the reduced dimensions.
             param_shape = [axis_to_dim.get(i, 1) for i in range(rank)]
             if self.virtual_batch_size is not None:
+                # Ghost batches add a dimension at index 1.
                 param_shape.insert(1, 1)
                 self.axis = [a + 1 for a in self.axis]
         self._param_shape = param_shape
@@ -248,44 +313,24 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
     def _create_variables(self, param_shape):
         dtype = self._param_dtype
-        if self.scale:
-            self.gamma = self.add_weight(
-                "gamma",
-                param_shape,
-                dtype=dtype,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-                trainable=True,
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                "beta",
-                param_shape,
-                dtype=dtype,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-                trainable=True,
-            )
+        for name, enabled in (("gamma", self.scale), ("beta", self.center)):
+            if enabled:
+                variable = self.add_weight(
+                    name,
+                    param_shape,
+                    dtype=dtype,
+                    initializer=getattr(self, name + "_initializer"),
+                    regularizer=getattr(self, name + "_regularizer"),
+                    constraint=getattr(self, name + "_constraint"),
+                    trainable=True,
+                )
+                setattr(self, name, variable)
         with variables_lib.partitioner_disabled():
-            statistic = dict(
-                dtype=dtype,
-                trainable=False,
-                synchronization=tf.VariableSynchronization.ON_READ,
-                aggregation=tf.VariableAggregation.MEAN,
+            self.moving_mean = self._statistic(
+                "moving_mean", param_shape, self.moving_mean_initializer
             )
-            self.moving_mean = self.add_weight(
-                "moving_mean",
-                param_shape,
-                initializer=self.moving_mean_initializer,
-                **statistic,
-            )
-            self.moving_variance = self.add_weight(
-                "moving_variance",
-                param_shape,
-                initializer=self.moving_variance_initializer,
-                **statistic,
+            self.moving_variance = self._statistic(
+                "moving_variance", param_shape, self.moving_variance_initializer
             )
             if self.renorm:
                 variance_init = self.moving_variance_initializer
@@ -295,34 +340,63 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
                 # Batch renormalization tracks the standard deviation, as in the
                 # paper; the renorm_* pair is the one used (and updated) in training.
-                self.moving_stddev = self.add_weight(
-                    "moving_stddev",
-                    param_shape,
-                    initializer=moving_stddev_initializer,
-                    **statistic,
+                self.moving_stddev = self._statistic(
+                    "moving_stddev", param_shape, moving_stddev_initializer
                 )
-                self.renorm_mean = self.add_weight(
-                    "renorm_mean",
-                    param_shape,
-                    initializer=self.moving_mean_initializer,
-                    **statistic,
+                self.renorm_mean = self._statistic(
+                    "renorm_mean", param_shape, self.moving_mean_initializer
                 )
-                self.renorm_stddev = self.add_weight(
-                    "renorm_stddev",
-                    param_shape,
-                    initializer=moving_stddev_initializer,
-                    **statistic,
+                self.renorm_stddev = self._statistic(
+                    "renorm_stddev", param_shape, moving_stddev_initializer
                 )
+
+    def _statistic(self, name, param_shape, initializer):
+        """A moving statistic: non-trainable, sync-on-read, MEAN-aggregated."""
+        return self.add_weight(
+            name,
+            param_shape,
+            dtype=self._param_dtype,
+            initializer=initializer,
+            trainable=False,
+            synchronization=tf.VariableSynchronization.ON_READ,
+            aggregation=tf.VariableAggregation.MEAN,
+        )
 
     def _convert_inputs(self, inputs):
         return as_float_tensor(inputs)
 
+    def _check_input_compatibility(self, inputs):
+        """A built layer accepts only the rank and feature sizes it was built for."""
+        shape = inputs.shape
+        if shape.rank != self._input_rank:
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the '
+                f"layer: expected ndim={self._input_rank}, found "
+                f"ndim={shape.rank}. Received: inputs with shape={shape}"
+            )
+        for axis, size in self._input_axis_sizes.items():
+            found = tf.compat.dimension_value(shape[axis])
+            if found is not None and found != size:
+                raise ValueError(
+                    f'Input 0 of layer "{self.name}" is incompatible with '
+                    f"the layer: expected axis {axis} of input shape to have "
+                    f"value {size}. Received: inputs with shape={shape}"
+                )
+
     # ---- calling ------------------------------------------------------------
     def __call__(self, inputs, training=False, **kwargs):
+        if training is None:
+            training = False
+        # Checked before any variable is created.
+        if training_flag.static_value(training, "training") is not False:
+            self._check_divides_static_batch(getattr(inputs, "shape", None))
         return super().__call__(inputs, training=training, **kwargs)
 
     def call(self, inputs, training=False):
-        training_flag.static_value(training, "training")
+        """Normalizes `inputs`; `training` is a bool or a bool tensor."""
+        self._check_input_compatibility(inputs)
+        if inputs.dtype.base_dtype != self._dtype:
+            inputs = tf.cast(inputs, self._dtype)
         if self.virtual_batch_size is not None:
             return self._call_virtual(inputs, training)
         if self.fused:
@@ -341,91 +415,111 @@ class BatchNormalization(legacy_layer.LegacyLayer):
     def _call_fused(self, inputs, training):
         gamma, beta = self._constant_params()
 
-        def train():
+        def fused(is_training, **statistics):
             return tf.compat.v1.nn.fused_batch_norm(
                 inputs,
                 gamma,
                 beta,
                 epsilon=self.epsilon,
-                is_training=True,
+                is_training=is_training,
                 data_format=self._data_format,
+                **statistics,
             )
 
-        def infer():
-            return tf.compat.v1.nn.fused_batch_norm(
-                inputs,
-                gamma,
-                beta,
-                mean=self.moving_mean,
-                variance=self.moving_variance,
-                epsilon=self.epsilon,
-                is_training=False,
-                data_format=self._data_format,
-            )
-
-        output, mean, variance = training_flag.smart_cond(
-            training, train, infer, arg_name="training"
+        output, mean, variance = _when_training(
+            training,
+            lambda: fused(True),
+            lambda: fused(False, mean=self.moving_mean, variance=self.moving_variance),
         )
         value = training_flag.static_value(training, "training")
         if value is not False:
             if value is None:
-                momentum = training_flag.smart_cond(
+                # A momentum of 1 leaves the statistics as they are.
+                momentum = _when_training(
                     training,
                     lambda: tf.constant(self.momentum, tf.float32),
                     lambda: tf.constant(1.0, tf.float32),
-                    arg_name="training",
                 )
             else:
                 momentum = tf.convert_to_tensor(self.momentum)
             # `variance` is Bessel-corrected by the fused kernel, as in TF1.
-            self.add_update(
-                moving_averages.assign_moving_average_local(
-                    self.moving_mean, mean, momentum
+            for variable, batch_value in (
+                (self.moving_mean, mean),
+                (self.moving_variance, variance),
+            ):
+                self.add_update(
+                    moving_averages.assign_moving_average_local(
+                        variable, batch_value, momentum
+                    )
                 )
-            )
-            self.add_update(
-                moving_averages.assign_moving_average_local(
-                    self.moving_variance, variance, momentum
-                )
-            )
         return output
 
     def _call_virtual(self, inputs, training):
-        """Ghost batches: [N, ...] -> [virtual_batch_size, N / vbs, ...]."""
+        """Ghost batches: [N, ...] -> [virtual_batch_size, N / vbs, ...].
+
+        In training the virtual batches are normalized separately; otherwise
+        (moving statistics) the batch is reshaped to [N, 1, ...], so inference
+        accepts any batch size.
+        """
         vbs = self.virtual_batch_size
-        batch = inputs.shape[0]
-        if batch is not None and batch % vbs:
-            raise ValueError(
-                f"`virtual_batch_size` ({vbs}) must divide the batch "
-                f"size ({batch}). Received: virtual_batch_size={vbs}"
-                f" for inputs with shape={inputs.shape}"
-            )
-        original_shape = tf.concat([[-1], tf.shape(inputs)[1:]], axis=0)
-        if batch is None:
-            check = tf.debugging.assert_equal(
-                tf.math.floormod(tf.shape(inputs)[0], vbs),
-                0,
-                message=f"`virtual_batch_size` ({vbs}) must divide the batch size",
-            )
-            with tf.control_dependencies([check]):
-                inputs = tf.identity(inputs)
         value = training_flag.static_value(training, "training")
-        leading = [vbs, -1] if value else [-1, 1]
-        expanded = tf.reshape(
-            inputs, tf.concat([leading, tf.shape(inputs)[1:]], axis=0)
-        )
+        batch = tf.compat.dimension_value(inputs.shape[0])
+        if value is not False:
+            inputs = self._check_divides_batch(inputs, training)
+        rest = tf.shape(inputs)[1:]
+        if value is None:
+            leading = _when_training(
+                training, lambda: tf.constant([vbs, -1]), lambda: tf.constant([-1, 1])
+            )
+        else:
+            leading = tf.constant([vbs, -1] if value else [-1, 1])
+        expanded = tf.reshape(inputs, tf.concat([leading, rest], axis=0))
         static = [None, None] + inputs.shape[1:].as_list()
-        if value and batch is not None:
-            static[:2] = [vbs, batch // vbs]
+        if batch is not None and value is not None:
+            static[:2] = [vbs, batch // vbs] if value else [batch, 1]
         expanded.set_shape(static)
         outputs = self._call_unfused(expanded, training)
-        outputs = tf.reshape(outputs, original_shape)
+        outputs = tf.reshape(outputs, tf.concat([[-1], rest], axis=0))
         outputs.set_shape(inputs.shape)
         return outputs
 
+    def _check_divides_static_batch(self, shape):
+        """Raises ValueError if a known batch size is not a multiple of vbs."""
+        vbs = self.virtual_batch_size
+        if vbs is None or shape is None:
+            return
+        shape = tf.TensorShape(shape)
+        batch = tf.compat.dimension_value(shape[0]) if shape.rank else None
+        if batch is not None and batch % vbs:
+            raise ValueError(
+                f"`virtual_batch_size` ({vbs}) must divide the batch "
+                f"size ({batch}). Received: virtual_batch_size={vbs} "
+                f"for inputs with shape={shape}"
+            )
+
+    def _check_divides_batch(self, inputs, training):
+        """Raises (static batch) or asserts (dynamic) that vbs divides it."""
+        vbs = self.virtual_batch_size
+        if tf.compat.dimension_value(inputs.shape[0]) is not None:
+            self._check_divides_static_batch(inputs.shape)
+            return inputs
+        divides = tf.equal(tf.math.floormod(tf.shape(inputs)[0], vbs), 0)
+        if training_flag.static_value(training, "training") is None:
+            divides = tf.logical_or(tf.logical_not(training), divides)
+        check = tf.debugging.Assert(
+            divides,
+            [
+                f"`virtual_batch_size` ({vbs}) must divide the batch size; "
+                "received a batch of",
+                tf.shape(inputs)[0],
+            ],
+        )
+        with tf.control_dependencies([check]):
+            return tf.identity(inputs)
+
     def _call_unfused(self, inputs, training):
         inputs_dtype = inputs.dtype.base_dtype
-        if inputs_dtype in (tf.float16, tf.bfloat16):
+        if inputs_dtype in _HALF_DTYPES:
             # Statistics and normalization in float32, as the fused kernel does.
             inputs = tf.cast(inputs, tf.float32)
         input_shape = inputs.shape
@@ -434,9 +528,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         if self.virtual_batch_size is not None:
             del reduction_axes[1]
         broadcast_shape = [1] * ndims
-        broadcast_shape[self.axis[0]] = input_shape[self.axis[0]]
+        broadcast_shape[self.axis[0]] = tf.compat.dimension_value(
+            input_shape[self.axis[0]]
+        )
 
         def _broadcast(v):
+            # Only a single kept axis that is not the last needs a reshape.
             if (
                 v is not None
                 and len(v.shape) != ndims
@@ -446,23 +543,16 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             return v
 
         scale, offset = _broadcast(self.gamma), _broadcast(self.beta)
-        value = training_flag.static_value(training, "training")
-        if value is False:
+        if training_flag.static_value(training, "training") is False:
             mean, variance = self.moving_mean, self.moving_variance
         else:
             if self.adjustment:
                 adj_scale, adj_bias = self.adjustment(tf.shape(inputs))
-                adj_scale = training_flag.smart_cond(
-                    training,
-                    lambda: adj_scale,
-                    lambda: tf.ones_like(adj_scale),
-                    arg_name="training",
+                adj_scale = _when_training(
+                    training, lambda: adj_scale, lambda: tf.ones_like(adj_scale)
                 )
-                adj_bias = training_flag.smart_cond(
-                    training,
-                    lambda: adj_bias,
-                    lambda: tf.zeros_like(adj_bias),
-                    arg_name="training",
+                adj_bias = _when_training(
+                    training, lambda: adj_bias, lambda: tf.zeros_like(adj_bias)
                 )
                 scale, offset = _compose_transforms(adj_scale, adj_bias, scale, offset)
             keep_dims = self.virtual_batch_size is not None or len(self.axis) > 1
@@ -470,19 +560,16 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                 tf.cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
             )
             moving_mean, moving_variance = self.moving_mean, self.moving_variance
-            mean = training_flag.smart_cond(
-                training,
-                lambda: batch_mean,
-                lambda: tf.convert_to_tensor(moving_mean),
-                arg_name="training",
+            mean = _when_training(
+                training, lambda: batch_mean, lambda: tf.convert_to_tensor(moving_mean)
             )
-            variance = training_flag.smart_cond(
+            variance = _when_training(
                 training,
                 lambda: batch_variance,
                 lambda: tf.convert_to_tensor(moving_variance),
-                arg_name="training",
             )
             if self.virtual_batch_size is not None:
+                # One update from the mean over the ghost batches (as TF1 did).
                 new_mean = tf.reduce_mean(mean, axis=1, keepdims=True)
                 new_variance = tf.reduce_mean(variance, axis=1, keepdims=True)
             else:
@@ -495,16 +582,14 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                 d = _broadcast(tf.stop_gradient(d, name="renorm_d"))
                 scale, offset = _compose_transforms(r, d, scale, offset)
             self._add_unfused_updates(training, new_mean, new_variance)
-        mean = tf.cast(mean, inputs.dtype)
-        variance = tf.cast(variance, inputs.dtype)
-        if offset is not None:
-            offset = tf.cast(offset, inputs.dtype)
-        if scale is not None:
-            scale = tf.cast(scale, inputs.dtype)
+        mean, variance, offset, scale = (
+            None if t is None else tf.cast(t, inputs.dtype)
+            for t in (mean, variance, offset, scale)
+        )
         outputs = tf.nn.batch_normalization(
             inputs, _broadcast(mean), _broadcast(variance), offset, scale, self.epsilon
         )
-        if inputs_dtype in (tf.float16, tf.bfloat16):
+        if inputs_dtype in _HALF_DTYPES:
             outputs = tf.cast(outputs, inputs_dtype)
         outputs.set_shape(input_shape)
         return outputs
@@ -528,28 +613,25 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             )
 
         self.add_update(
-            training_flag.smart_cond(
+            _when_training(
                 training,
                 lambda: do_update(self.moving_mean, new_mean),
                 lambda: self.moving_mean,
-                arg_name="training",
             )
         )
         self.add_update(
-            training_flag.smart_cond(
-                training,
-                variance_update,
-                lambda: self.moving_variance,
-                arg_name="training",
-            )
+            _when_training(training, variance_update, lambda: self.moving_variance)
         )
 
     def _renorm_correction_and_moments(self, mean, variance, training):
         """Batch Renormalization's (r, d) and the moments for the updates."""
         stddev = tf.sqrt(variance + self.epsilon)
         renorm_mean = self.renorm_mean
-        # Avoid dividing by zero early in training.
-        renorm_stddev = tf.maximum(self.renorm_stddev, tf.sqrt(self.epsilon))
+        # Avoid dividing by zero early in training. (TF1 built sqrt(epsilon)
+        # in float32, which broke float64 inputs.)
+        renorm_stddev = tf.maximum(
+            self.renorm_stddev, tf.sqrt(tf.cast(self.epsilon, stddev.dtype))
+        )
         r = stddev / renorm_stddev
         d = (mean - renorm_mean) / renorm_stddev
         # The corrections use the moving averages from before this step's update.
@@ -566,22 +648,17 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         if dmax is not None:
             d = tf.maximum(d, -dmax)
             d = tf.minimum(d, dmax)
-        r = training_flag.smart_cond(
-            training, lambda: r, lambda: tf.ones_like(r), arg_name="training"
-        )
-        d = training_flag.smart_cond(
-            training, lambda: d, lambda: tf.zeros_like(d), arg_name="training"
-        )
+        r = _when_training(training, lambda: r, lambda: tf.ones_like(r))
+        d = _when_training(training, lambda: d, lambda: tf.zeros_like(d))
 
         def update_renorm_variable(var, value):
             value = tf.identity(value)
-            return training_flag.smart_cond(
+            return _when_training(
                 training,
                 lambda: moving_averages.assign_moving_average_local(
                     var, value, self.renorm_momentum
                 ),
                 lambda: tf.identity(var),
-                arg_name="training",
             )
 
         update_mean = update_renorm_variable(self.renorm_mean, mean)
@@ -603,8 +680,8 @@ def batch_normalization(
     scale=True,
     beta_initializer=tf.compat.v1.zeros_initializer(),
     gamma_initializer=tf.compat.v1.ones_initializer(),
-    moving_mean_initializer=(tf.compat.v1.zeros_initializer()),
-    moving_variance_initializer=(tf.compat.v1.ones_initializer()),
+    moving_mean_initializer=tf.compat.v1.zeros_initializer(),
+    moving_variance_initializer=tf.compat.v1.ones_initializer(),
     beta_regularizer=None,
     gamma_regularizer=None,
     beta_constraint=None,
@@ -635,6 +712,12 @@ def batch_normalization(
         with tf.control_dependencies(update_ops):
           train_op = optimizer.minimize(loss)
 
+    Layers are named `batch_normalization`, `batch_normalization_1`, ... in
+    each graph (their variable scopes, inside any enclosing one), or `name`;
+    `reuse=True` (or an enclosing `variable_scope(reuse=True)`) shares the
+    variables of an earlier layer of the same name. See `BatchNormalization`
+    for the implementations chosen and the deliberate differences from TF1.
+
     Args:
       inputs: a floating-point tensor of rank 2 or more.
       axis: an int or a list of ints: the axis or axes that are kept (the
@@ -644,16 +727,20 @@ def batch_normalization(
       epsilon: small float added to the variance (inside the square root).
       center: if True, add the offset `beta`.
       scale: if True, multiply by `gamma`.
-      beta_initializer, gamma_initializer: initializers of beta and gamma.
-      moving_mean_initializer, moving_variance_initializer: initializers of
-        the moving statistics.
-      beta_regularizer, gamma_regularizer: optional regularizers; their losses
-        go to REGULARIZATION_LOSSES.
-      beta_constraint, gamma_constraint: optional projections applied after an
-        optimizer updates the variable.
+      beta_initializer: initializer of beta.
+      gamma_initializer: initializer of gamma.
+      moving_mean_initializer: initializer of the moving mean.
+      moving_variance_initializer: initializer of the moving variance.
+      beta_regularizer: optional regularizer of beta; its loss goes to
+        REGULARIZATION_LOSSES.
+      gamma_regularizer: optional regularizer of gamma, likewise.
+      beta_constraint: optional projection applied to beta after an optimizer
+        updates it.
+      gamma_constraint: optional projection applied to gamma likewise.
       training: a Python bool or a bool tensor (placeholder): use batch
         statistics (True) or the moving ones (False). Defaults to False!
-      trainable: if True, add gamma and beta to TRAINABLE_VARIABLES.
+      trainable: if True, add gamma and beta to TRAINABLE_VARIABLES and the
+        update ops to UPDATE_OPS.
       name: the layer's name (its variable scope).
       reuse: reuse the variables of a previous layer with the same name.
       renorm: use Batch Renormalization (https://arxiv.org/abs/1702.03275).
@@ -663,7 +750,7 @@ def batch_normalization(
       renorm_momentum: momentum of the renorm moving averages.
       fused: None or True to use the fused kernel when possible; False never.
       virtual_batch_size: if set, normalize separate "ghost" batches of this
-        size (must divide the batch).
+        size (https://arxiv.org/abs/1705.08741); it must divide the batch.
       adjustment: function of the dynamic input shape returning (scale, bias)
         applied to the normalized values in training, before gamma and beta.
 
@@ -671,7 +758,8 @@ def batch_normalization(
       The output tensor, same shape and dtype as `inputs`.
 
     Raises:
-      TypeError: if `inputs` is not floating point, or `axis` not an int/list.
+      TypeError: if `inputs` is not floating point, `axis` not an int or a
+        list of ints, or `training` neither a bool nor a bool tensor.
       ValueError: for an undefined rank, rank < 2, an `axis` out of range or
         of undefined size, bad `renorm_clipping`, or a `virtual_batch_size`
         that does not divide the batch.

@@ -1,0 +1,125 @@
+"""Batch statistics in training, moving statistics in inference.
+
+The batch-norm branch of a layer whose other statistics are per sample
+(switchable norm): in training it normalizes with the batch's statistics
+and updates the moving statistics, in inference it uses the moving ones.
+The update ops go to `updates_collections`, or run in place when it is
+None, exactly as tf.contrib.layers.batch_norm wires them.
+"""
+
+import tensorflow as tf
+
+from contrib_norm._core import moving_averages
+from contrib_norm._core import training_flag
+
+
+def batch_or_moving(
+    is_training,
+    batch_statistics,
+    moving_mean,
+    moving_variance,
+    make_updates,
+    updates_collections,
+):
+    """The statistics to normalize with, wiring the updates in training.
+
+    Args:
+      is_training: Python bool or bool tensor / placeholder.
+      batch_statistics: builds the batch `(mean, variance)`, shaped like the
+        moving variables; only called when training is possible.
+      moving_mean: the moving-mean variable.
+      moving_variance: the moving-variance variable.
+      make_updates: `make_updates(moving_mean, moving_variance, mean,
+        variance)` builds the update ops of the moving variables towards the
+        batch statistics and returns them as a tuple of two
+        (`exponential_updates` or `cumulative_updates`).
+      updates_collections: collections for the update ops, or None to run
+        them in place (the batch statistics then depend on them).
+
+    Returns:
+      `(mean, variance)`: the batch's when training, else the moving ones.
+    """
+
+    def stale():
+        return tf.identity(moving_mean), tf.identity(moving_variance)
+
+    if not training_flag.needs_training_branch(is_training):
+        return stale()
+    mean, variance = batch_statistics()
+
+    def forced_result(update_ops):
+        with tf.control_dependencies(update_ops):
+            return tf.identity(mean), tf.identity(variance)
+
+    in_place = moving_averages.wire_updates(
+        is_training,
+        lambda: make_updates(moving_mean, moving_variance, mean, variance),
+        stale,
+        updates_collections,
+        forced_result,
+        stale,
+    )
+    if in_place is not None:
+        return in_place
+    return training_flag.smart_cond(is_training, lambda: (mean, variance), stale)
+
+
+def exponential_updates(decay, zero_debias_mean=False):
+    """`make_updates` for m <- decay * m + (1 - decay) * batch value.
+
+    With `zero_debias_mean`, the moving mean is zero-debiased (see
+    `moving_averages.assign_moving_average`).
+    """
+
+    def make_updates(moving_mean, moving_variance, mean, variance):
+        return (
+            moving_averages.assign_moving_average(
+                moving_mean, mean, decay, zero_debias=zero_debias_mean
+            ),
+            moving_averages.assign_moving_average(moving_variance, variance, decay),
+        )
+
+    return make_updates
+
+
+def cumulative_updates(count):
+    """`make_updates` for the equal-weight average of every batch seen.
+
+    With `count` batches seen before, the new batch (mean mu, variance s2)
+    is merged as a part of equal size (Chan et al.):
+
+        k    = count + 1,  w = 1 / k,  d = mu - m
+        m   <- m + w * d
+        v   <- (1 - w) * v + w * s2 + w * (1 - w) * d^2
+
+    so after K batches the moving statistics are the mean and (biased)
+    variance of all K batches pooled: the "batch average" of the
+    switchable-normalization paper once `count`, `moving_mean` and
+    `moving_variance` are reset. The first batch replaces the initial values.
+
+    Args:
+      count: a scalar non-trainable variable counting the batches, zero at
+        the start.
+    """
+
+    def make_updates(moving_mean, moving_variance, mean, variance):
+        with tf.compat.v1.name_scope(None, "AssignCumulativeAvg"):
+            dtype = moving_mean.dtype.base_dtype
+            new_count = tf.compat.v1.assign_add(count, tf.ones([], count.dtype))
+            weight = tf.cast(1.0 / new_count, dtype)
+            old_mean = tf.identity(moving_mean)
+            old_variance = tf.identity(moving_variance)
+            delta = tf.cast(mean, dtype) - old_mean
+            new_mean = old_mean + weight * delta
+            new_variance = (
+                (1.0 - weight) * old_variance
+                + weight * tf.cast(variance, dtype)
+                + weight * (1.0 - weight) * tf.square(delta)
+            )
+            with tf.control_dependencies([new_mean, new_variance]):
+                return (
+                    tf.compat.v1.assign(moving_mean, new_mean),
+                    tf.compat.v1.assign(moving_variance, new_variance),
+                )
+
+    return make_updates

@@ -1,0 +1,325 @@
+"""``contrib_norm.install()``: the legacy names, resolved to contrib_norm.
+
+TF1-era code reaches the normalization layers through ``tf.contrib`` (gone
+since TensorFlow 2.0) and ``tf.compat.v1.layers`` (which, under Keras 3, raises
+"`batch_normalization` is not available with Keras 3"). :func:`install` makes
+these names resolve to contrib_norm's implementations, so such code runs
+unchanged::
+
+    import tensorflow.compat.v1 as tf
+    import contrib_norm
+
+    contrib_norm.install()
+    tf.disable_eager_execution()
+    net = tf.contrib.layers.batch_norm(net, is_training=is_training)
+
+What it provides, and nothing else:
+
+* ``tf.contrib.layers``: ``batch_norm``, ``group_norm``, ``instance_norm``,
+  ``layer_norm``, ``variance_scaling_initializer``, ``xavier_initializer``,
+  ``xavier_initializer_conv2d``;
+* ``tf.contrib.nn.alpha_dropout``;
+* ``tf.contrib.framework``: ``arg_scope``, ``add_arg_scope``,
+  ``current_arg_scope``, ``has_arg_scope``, ``arg_scoped_arguments``,
+  ``arg_scope_func_key``;
+* ``tf.contrib.slim``: the union of the two lists above, under the names
+  tf.contrib.slim gave them;
+* the same ``tf.contrib`` under ``tf.compat.v1.contrib``;
+* ``tf.compat.v1.layers.batch_normalization`` and ``BatchNormalization``;
+  every other ``tf.compat.v1.layers`` name behaves exactly as before (under
+  Keras 3, its "not available with Keras 3" error).
+
+Any other ``tf.contrib`` name raises an ``AttributeError`` that names it and
+points to the migration guide: contrib_norm never makes up a stand-in.
+"""
+
+import importlib
+import importlib.abc
+import sys
+import types
+
+import tensorflow as tf
+
+__all__ = ["install"]
+
+GUIDE = "contrib_norm's migration_guide/README.md"
+
+_CONTRIB = "tensorflow.contrib"
+
+_LAYERS = {
+    "batch_norm": ("contrib_norm.layers", "batch_norm"),
+    "group_norm": ("contrib_norm.layers", "group_norm"),
+    "instance_norm": ("contrib_norm.layers", "instance_norm"),
+    "layer_norm": ("contrib_norm.layers", "layer_norm"),
+    "variance_scaling_initializer": (
+        "contrib_norm.initializers", "variance_scaling_initializer"),
+    "xavier_initializer": ("contrib_norm.initializers", "xavier_initializer"),
+    "xavier_initializer_conv2d": (
+        "contrib_norm.initializers", "xavier_initializer_conv2d"),
+}
+_NN = {"alpha_dropout": ("contrib_norm.nn", "alpha_dropout")}
+_FRAMEWORK = {
+    name: ("contrib_norm.framework", name)
+    for name in ("arg_scope", "add_arg_scope", "current_arg_scope",
+                 "has_arg_scope", "arg_scoped_arguments", "arg_scope_func_key")
+}
+# tf.contrib.slim re-exported tf.contrib.layers and the arg_scope functions.
+_SLIM = dict(_LAYERS, **_FRAMEWORK)
+
+# Submodule name -> the names it maps.
+_SUBMODULES = {
+    "layers": _LAYERS,
+    "nn": _NN,
+    "framework": _FRAMEWORK,
+    "slim": _SLIM,
+}
+
+# The names served in tf.compat.v1.layers.
+_V1_LAYERS = {
+    "batch_normalization": ("contrib_norm.layers", "batch_normalization"),
+    "BatchNormalization": ("contrib_norm.layers", "BatchNormalization"),
+}
+
+
+def _legacy_name(module_name):
+    """'tensorflow.contrib.layers' -> 'tf.contrib.layers'."""
+    return "tf" + module_name[len("tensorflow"):]
+
+
+def _replacement_hint(legacy_name):
+    """The migration tool's suggestion for ``legacy_name``, or ''.
+
+    Imported only when an error is being raised: the tool's package loads
+    libcst, which ``install()`` itself does not need.
+    """
+    try:
+        # pylint: disable-next=import-outside-toplevel
+        from contrib_norm.migrate import hints
+        return hints.hint_for("tensorflow" + legacy_name[len("tf"):])
+    except Exception:  # pylint: disable=broad-except
+        # A hint is a courtesy; the error must be raised regardless.
+        return ""
+
+
+def _not_provided_message(legacy_name):
+    hint = _replacement_hint(legacy_name)
+    return (
+        "%s is not provided by contrib_norm, which restores only tf.contrib's "
+        "normalization layers, alpha_dropout, weight initializers and "
+        "arg_scope.%s See %s for what replaces %s on TensorFlow 2."
+        % (legacy_name, " Instead: %s." % hint if hint else "", GUIDE,
+           legacy_name))
+
+
+def _resolve(target, legacy_name):
+    """Returns contrib_norm's implementation named by ``target``.
+
+    The module is imported on first use, so that a name whose implementation
+    is not importable yet does not break the others.
+    """
+    module_name, attr = target
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise AttributeError(
+            "%s maps to %s.%s, which this version of contrib_norm does not "
+            "have." % (legacy_name, module_name, attr)) from None
+
+
+def _plain_attribute_error(module, attr):
+    return AttributeError(
+        "module %r has no attribute %r" % (module.__name__, attr))
+
+
+class _LegacyNamespace(types.ModuleType):
+    """A module whose mapped names resolve to contrib_norm's implementations.
+
+    Names it does not map raise an ``AttributeError`` naming them and pointing
+    to the migration guide. Private and dunder names raise a plain
+    ``AttributeError``, so that ``import``, ``inspect`` and ``copy`` behave.
+    """
+
+    def __init__(self, name, mapping, submodules=None):
+        super().__init__(name, "contrib_norm's stand-in for %s: only the "
+                         "names contrib_norm implements." % _legacy_name(name))
+        # A package with no directory: `import tensorflow.contrib.x` of an
+        # unmapped x reaches _ContribFinder, which explains the error.
+        self.__path__ = []
+        self.__dict__["_contrib_norm_mapping"] = dict(mapping)
+        for sub_name, sub_module in (submodules or {}).items():
+            setattr(self, sub_name, sub_module)
+        self.__all__ = sorted(set(mapping) | set(submodules or {}))
+
+    def __getattr__(self, attr):
+        if attr.startswith("_"):
+            raise _plain_attribute_error(self, attr)
+        legacy_name = "%s.%s" % (_legacy_name(self.__name__), attr)
+        target = self.__dict__["_contrib_norm_mapping"].get(attr)
+        if target is None:
+            raise AttributeError(_not_provided_message(legacy_name))
+        return _resolve(target, legacy_name)
+
+    def __dir__(self):
+        names = set(super().__dir__())
+        names.discard("_contrib_norm_mapping")
+        return sorted(names | set(self.__dict__["_contrib_norm_mapping"]))
+
+
+class _V1LayersProxy(types.ModuleType):
+    """``tf.compat.v1.layers`` with contrib_norm's batch normalization.
+
+    Serves the names of ``_V1_LAYERS`` and forwards every other attribute to
+    the module (or Keras lazy loader) it replaces, untouched.
+    """
+
+    def __init__(self, original):
+        super().__init__("tensorflow.compat.v1.layers",
+                         "tf.compat.v1.layers, with batch_normalization and "
+                         "BatchNormalization from contrib_norm.")
+        self.__dict__["_contrib_norm_original"] = original
+        for name, target in _V1_LAYERS.items():
+            self.__dict__[name] = _resolve(
+                target, "tf.compat.v1.layers." + name)
+
+    def __getattr__(self, attr):
+        original = self.__dict__["_contrib_norm_original"]
+        if original is None:
+            raise _plain_attribute_error(self, attr)
+        return getattr(original, attr)
+
+    def __dir__(self):
+        try:
+            names = set(dir(self.__dict__["_contrib_norm_original"]))
+        except Exception:  # pylint: disable=broad-except
+            # The Keras 3 lazy loader may fail to list the legacy module.
+            names = set()
+        return sorted(names | set(_V1_LAYERS))
+
+
+class _ContribFinder(importlib.abc.MetaPathFinder):
+    """Explains ``import tensorflow.contrib.<anything unmapped>``.
+
+    It is consulted last, only for names no other finder found. The error's
+    ``name`` is left unset: with it set, ``from tensorflow.contrib.layers
+    import conv2d`` would swallow the explanation and report only "cannot
+    import name".
+    """
+
+    def find_spec(self, fullname, path=None, target=None):
+        del path, target  # Unused.
+        if not fullname.startswith(_CONTRIB + ".") or fullname in sys.modules:
+            return None
+        parent_name, _, attr = fullname.rpartition(".")
+        parent = sys.modules.get(parent_name)
+        message = _not_provided_message(_legacy_name(fullname))
+        if isinstance(parent, _LegacyNamespace):
+            try:
+                getattr(parent, attr)
+            except AttributeError as err:
+                message = str(err)
+            else:
+                return None  # A function, not a module: Python's own error.
+        raise ModuleNotFoundError(message)
+
+
+def _build_contrib():
+    """Creates tf.contrib and its submodules, registered in ``sys.modules``."""
+    submodules = {
+        name: _LegacyNamespace("%s.%s" % (_CONTRIB, name), mapping)
+        for name, mapping in _SUBMODULES.items()
+    }
+    contrib = _LegacyNamespace(_CONTRIB, {}, submodules)
+    sys.modules[_CONTRIB] = contrib
+    for sub_module in submodules.values():
+        sys.modules[sub_module.__name__] = sub_module
+    return contrib
+
+
+def _v1_modules():
+    """Every module object through which code reaches ``tf.compat.v1``.
+
+    ``tf.compat.v1`` is one object until ``import tensorflow.compat.v1`` runs,
+    which puts another in ``sys.modules`` and in ``tf.compat``; a script may
+    hold either. ``tf.compat.v1.compat.v1`` and ``tf.compat.v2.compat.v1`` are
+    distinct objects too.
+    """
+    candidates = [tf.compat.v1]
+    # Import it now, so that a later `import tensorflow.compat.v1` finds the
+    # patched module rather than creating an unpatched one.
+    candidates.append(importlib.import_module("tensorflow.compat.v1"))
+    candidates.append(tf.compat.v1)
+    candidates.append(tf.compat.v1.compat.v1)
+    candidates.append(tf.compat.v2.compat.v1)
+    unique = []
+    for module in candidates:
+        if all(module is not seen for seen in unique):
+            unique.append(module)
+    return unique
+
+
+def _set_if_different(module, name, value):
+    if module.__dict__.get(name) is not value:
+        setattr(module, name, value)
+
+
+def install():
+    """Makes ``tf.contrib`` and ``tf.compat.v1.layers`` use contrib_norm.
+
+    After it, these are contrib_norm's implementations, the very same
+    objects as ``contrib_norm.layers.batch_norm`` and so on:
+    ``tf.contrib.layers.batch_norm``, ``group_norm``, ``instance_norm``,
+    ``layer_norm`` and the weight initializers;
+    ``tf.contrib.nn.alpha_dropout``;
+    ``tf.contrib.framework.arg_scope``, ``add_arg_scope`` and the other
+    arg-scope functions; ``tf.contrib.slim``'s versions of these; and
+    ``tf.compat.v1.layers.batch_normalization`` and ``BatchNormalization``.
+    The same ``tf.contrib`` is reachable as ``tf.compat.v1.contrib``, so
+    scripts that ``import tensorflow.compat.v1 as tf`` work, and it is
+    registered in ``sys.modules``, so ``from tensorflow.contrib.layers import
+    batch_norm`` and ``import tensorflow.contrib.slim as slim`` work too.
+
+    Any other ``tf.contrib`` attribute raises an ``AttributeError`` that names
+    it and points to the migration guide; ``from tensorflow.contrib.layers
+    import conv2d`` and ``import tensorflow.contrib.rnn`` raise a
+    ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation.
+    Every other ``tf.compat.v1.layers`` name is forwarded to what was there
+    before.
+
+    Under Keras 3 (TensorFlow 2.16+) this needs neither tf-keras nor
+    ``TF_USE_LEGACY_KERAS``. With ``TF_USE_LEGACY_KERAS=1`` and tf-keras,
+    ``tf.compat.v1.layers.batch_normalization`` is contrib_norm's as well
+    (same variables and numerics); the rest of ``tf.compat.v1.layers`` stays
+    tf-keras's.
+
+    Differs from TF1 in that ``tf.layers`` (without ``compat.v1``) is not
+    created: it does not exist in TensorFlow 2, and ``tf.compat.v1.layers`` is
+    the TF1 module under ``import tensorflow.compat.v1 as tf``.
+
+    Importing contrib_norm changes nothing; only this call does. It is
+    idempotent: calling it again returns the same module and changes nothing.
+
+    Returns:
+        The ``tf.contrib`` module object.
+    """
+    contrib = sys.modules.get(_CONTRIB)
+    if not isinstance(contrib, _LegacyNamespace):
+        contrib = _build_contrib()
+    _set_if_different(tf, "contrib", contrib)
+    v1_layers = None
+    for v1 in _v1_modules():
+        _set_if_different(v1, "contrib", contrib)
+        layers = getattr(v1, "layers", None)
+        if not isinstance(layers, _V1LayersProxy):
+            layers = _V1LayersProxy(layers)
+            setattr(v1, "layers", layers)
+        if v1 is sys.modules.get("tensorflow.compat.v1"):
+            v1_layers = layers
+    # `from tensorflow.compat.v1.layers import batch_normalization` imports
+    # this name; without the entry, the import would load TensorFlow's stub
+    # module and put it back in place of the proxy.
+    if v1_layers is not None:
+        sys.modules["tensorflow.compat.v1.layers"] = v1_layers
+    if not any(isinstance(f, _ContribFinder) for f in sys.meta_path):
+        sys.meta_path.append(_ContribFinder())
+    return contrib

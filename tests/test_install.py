@@ -1,0 +1,400 @@
+"""Tests for contrib_norm.install(), run in a fresh interpreter.
+
+install() changes TensorFlow's namespaces for the whole process, so it is
+never called in the pytest process. The checks below run in one child
+process per scenario (this file, run as a script), which reports each check's
+outcome; the tests read them. The default scenario has no
+TF_USE_LEGACY_KERAS and never imports tf-keras (checked), i.e. plain Keras 3.
+"""
+
+import importlib.util
+import os
+import sys
+import traceback
+
+import pytest
+
+import fresh_interpreter
+
+# Legacy name -> the contrib_norm object it must be, after install().
+MAPPED = {
+    "tf.contrib.layers.batch_norm": "layers.batch_norm",
+    "tf.contrib.layers.group_norm": "layers.group_norm",
+    "tf.contrib.layers.instance_norm": "layers.instance_norm",
+    "tf.contrib.layers.layer_norm": "layers.layer_norm",
+    "tf.contrib.layers.variance_scaling_initializer":
+        "initializers.variance_scaling_initializer",
+    "tf.contrib.layers.xavier_initializer": "initializers.xavier_initializer",
+    "tf.contrib.layers.xavier_initializer_conv2d":
+        "initializers.xavier_initializer_conv2d",
+    "tf.contrib.nn.alpha_dropout": "nn.alpha_dropout",
+    "tf.contrib.framework.arg_scope": "framework.arg_scope",
+    "tf.contrib.framework.add_arg_scope": "framework.add_arg_scope",
+    "tf.contrib.framework.current_arg_scope": "framework.current_arg_scope",
+    "tf.contrib.framework.has_arg_scope": "framework.has_arg_scope",
+    "tf.contrib.framework.arg_scoped_arguments":
+        "framework.arg_scoped_arguments",
+    "tf.contrib.slim.batch_norm": "layers.batch_norm",
+    "tf.contrib.slim.layer_norm": "layers.layer_norm",
+    "tf.contrib.slim.arg_scope": "framework.arg_scope",
+    "tf.contrib.slim.add_arg_scope": "framework.add_arg_scope",
+    "tf.compat.v1.contrib.layers.batch_norm": "layers.batch_norm",
+    "tf.compat.v1.contrib.layers.group_norm": "layers.group_norm",
+    "tf.compat.v1.contrib.layers.instance_norm": "layers.instance_norm",
+    "tf.compat.v1.contrib.layers.layer_norm": "layers.layer_norm",
+    "tf.compat.v1.contrib.nn.alpha_dropout": "nn.alpha_dropout",
+    "tf.compat.v1.contrib.framework.arg_scope": "framework.arg_scope",
+    "tf.compat.v1.contrib.framework.add_arg_scope": "framework.add_arg_scope",
+    "tf.compat.v1.layers.batch_normalization": "layers.batch_normalization",
+    "tf.compat.v1.layers.BatchNormalization": "layers.BatchNormalization",
+}
+
+# tf.contrib names that must raise, naming themselves.
+NOT_PROVIDED = (
+    "tf.contrib.layers.conv2d",
+    "tf.contrib.layers.fully_connected",
+    "tf.contrib.layers.dropout",
+    "tf.contrib.nn.scaled_softplus",
+    "tf.contrib.framework.get_variables",
+    "tf.contrib.slim.conv2d",
+    "tf.contrib.rnn",
+    "tf.contrib.seq2seq",
+    "tf.compat.v1.contrib.layers.conv2d",
+)
+
+CHECKS = (
+    "nothing_changes_before_install",
+    "returns_tf_contrib",
+    *("same_object:" + name for name in MAPPED),
+    *("not_provided:" + name for name in NOT_PROVIDED),
+    "import_statements",
+    "other_v1_layers_unchanged",
+    "v1_captured_before_install",
+    "compat_v1_script",
+    "legacy_graph_trains",
+    "idempotent",
+    "no_tf_layers",
+    "no_tf_keras",
+)
+
+GUIDE = "migration_guide/README.md"
+
+
+# --------------------------------------------------------------------------
+# The parent: the pytest process.
+
+@pytest.fixture(scope="module")
+def scenario_runs(tmp_path_factory):
+    jobs = {
+        scenario: {"argv": [os.path.abspath(__file__), scenario],
+                   "cwd": tmp_path_factory.mktemp(scenario), "timeout": 300,
+                   "env": env}
+        for scenario, env in (("keras3", {}),
+                              ("legacy_keras", {"TF_USE_LEGACY_KERAS": "1"}))
+    }
+    runs = fresh_interpreter.Runs(jobs)
+    yield runs
+    runs.close()
+
+
+@pytest.fixture(scope="module")
+def results(scenario_runs):
+    return fresh_interpreter.result_of(scenario_runs.get("keras3"))
+
+
+def _assert_outcome(outcome):
+    status, detail = outcome
+    if status == "skip":
+        pytest.skip(detail)
+    assert status == "ok", detail
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_install(results, check):
+    _assert_outcome(results.get(check, ("fail", "the child did not run it")))
+
+
+@pytest.mark.slow
+@pytest.mark.legacy_keras
+def test_install_with_legacy_keras(scenario_runs):
+    if importlib.util.find_spec("tf_keras") is None:  # not imported here
+        pytest.skip("tf-keras is not installed")
+    outcomes = fresh_interpreter.result_of(scenario_runs.get("legacy_keras"))
+    assert outcomes, "the child ran no checks"
+    for check, outcome in sorted(outcomes.items()):
+        assert outcome[0] == "ok", "%s: %s" % (check, outcome[1])
+
+
+# --------------------------------------------------------------------------
+# The child: this file run as a script, in a fresh interpreter.
+
+def _walk(root, dotted):
+    obj = root
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _error_of(fn):
+    """The exception ``fn()`` raises, or None."""
+    try:
+        fn()
+    except Exception as err:  # pylint: disable=broad-except
+        return err
+    return None
+
+
+def _expect_not_provided(err, legacy_name):
+    assert err is not None, "%s did not raise" % legacy_name
+    message = str(err)
+    assert legacy_name in message and GUIDE in message, message
+
+
+class _Checks(object):
+    """Runs the checks in the child and collects their outcomes."""
+
+    def __init__(self):
+        self.outcomes = {}
+
+    def run(self, name, fn, *args):
+        try:
+            outcome = fn(*args)
+        except Exception:  # pylint: disable=broad-except
+            outcome = ("fail", traceback.format_exc())
+        self.outcomes[name] = outcome or ("ok", "")
+
+
+def _check_nothing_changes(tf, contrib_norm):
+    # Touch everything contrib_norm exports: still no effect on tf.
+    for name in ("layers", "nn", "framework", "initializers", "install"):
+        getattr(contrib_norm, name)
+    assert not hasattr(tf, "contrib")
+    assert not hasattr(tf.compat.v1, "contrib")
+    assert "tensorflow.contrib" not in sys.modules
+    err = _error_of(lambda: tf.compat.v1.layers.batch_normalization)
+    assert isinstance(err, AttributeError), err
+    assert "not available with Keras 3" in str(err), err
+
+
+def _check_same_object(tf, contrib_norm, legacy_name, ours):
+    try:
+        expected = _walk(contrib_norm, ours)
+    except AttributeError:
+        return ("skip", "contrib_norm.%s is not implemented yet" % ours)
+    got = _walk(tf, legacy_name[len("tf."):])
+    assert got is expected, (legacy_name, got, expected)
+    module, _, attr = legacy_name.rpartition(".")
+    assert attr in dir(_walk(tf, module[len("tf."):]))
+    return None
+
+
+def _check_not_provided(tf, legacy_name):
+    module, _, attr = legacy_name.rpartition(".")
+    namespace = _walk(tf, module[len("tf."):])
+    err = _error_of(lambda: getattr(namespace, attr))
+    assert isinstance(err, AttributeError), err
+    _expect_not_provided(err, legacy_name.replace("compat.v1.", ""))
+    assert not hasattr(namespace, attr)
+
+
+def _check_import_statements(contrib_norm):
+    # pylint: disable=import-outside-toplevel,import-error
+    from tensorflow.contrib.layers import batch_norm
+    import tensorflow.contrib.slim as slim
+    from tensorflow.compat.v1.layers import batch_normalization
+    from tensorflow.compat.v1 import contrib
+
+    assert batch_norm is contrib_norm.layers.batch_norm
+    assert slim.batch_norm is contrib_norm.layers.batch_norm
+    assert batch_normalization is contrib_norm.layers.batch_normalization
+    assert contrib is sys.modules["tensorflow.contrib"]
+
+    def from_import_conv2d():
+        from tensorflow.contrib.layers import conv2d  # noqa: F401
+
+    def import_rnn():
+        import tensorflow.contrib.rnn  # noqa: F401
+
+    for fn, legacy_name in ((from_import_conv2d, "tf.contrib.layers.conv2d"),
+                            (import_rnn, "tf.contrib.rnn")):
+        err = _error_of(fn)
+        assert isinstance(err, ImportError), err
+        _expect_not_provided(err, legacy_name)
+
+
+def _check_other_v1_layers(tf, error_before):
+    for v1 in (tf.compat.v1, sys.modules["tensorflow.compat.v1"]):
+        err = _error_of(lambda: v1.layers.dense)  # noqa: B023
+        assert type(err) is type(error_before), (err, error_before)
+        assert str(err) == str(error_before), (err, error_before)
+
+
+def _check_v1_captured_before(v1_before, contrib, contrib_norm):
+    # A script may hold tf.compat.v1 from before install() (a different
+    # object from the one `import tensorflow.compat.v1` gives).
+    assert v1_before.contrib is contrib
+    assert (v1_before.layers.batch_normalization
+            is contrib_norm.layers.batch_normalization)
+
+
+def _check_compat_v1_script(contrib_norm):
+    import tensorflow.compat.v1 as tf  # pylint: disable=import-outside-toplevel
+
+    assert tf.contrib.layers.batch_norm is contrib_norm.layers.batch_norm
+    assert tf.layers.batch_normalization is (
+        contrib_norm.layers.batch_normalization)
+    assert tf.compat.v1.contrib is tf.contrib
+
+
+def _check_legacy_graph_trains():
+    """A TF1-style graph written against the legacy names trains."""
+    import numpy as np  # pylint: disable=import-outside-toplevel
+    import tensorflow.compat.v1 as tf  # pylint: disable=import-outside-toplevel
+
+    rng = np.random.RandomState(0)
+    images = rng.normal(2.0, 3.0, size=(16, 6, 6, 3)).astype(np.float32)
+    labels = rng.randint(0, 4, size=16)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(1)
+        x = tf.placeholder(tf.float32, [None, 6, 6, 3])
+        y = tf.placeholder(tf.int64, [None])
+        is_training = tf.placeholder(tf.bool, [])
+        with tf.contrib.framework.arg_scope(
+                [tf.contrib.layers.batch_norm], is_training=is_training,
+                decay=0.9, scale=True):
+            with tf.variable_scope("conv1"):
+                kernel = tf.get_variable(
+                    "weights", [3, 3, 3, 8],
+                    initializer=tf.contrib.layers.xavier_initializer())
+                h = tf.nn.conv2d(x, kernel, [1, 1, 1, 1], "SAME")
+                h = tf.contrib.layers.batch_norm(h, activation_fn=tf.nn.relu)
+        h = tf.layers.batch_normalization(h, training=is_training, name="bn2")
+        h = tf.reduce_mean(h, axis=[1, 2])
+        h = tf.contrib.nn.alpha_dropout(tf.nn.selu(h), keep_prob=0.9)
+        w = tf.get_variable("logits/weights", [8, 4])
+        logits = tf.matmul(h, w)
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=y, logits=logits))
+        update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+        assert len(update_ops) == 4, update_ops
+        with tf.control_dependencies(update_ops):
+            train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        variables = {v.op.name: v for v in tf.global_variables()}
+        assert {"conv1/BatchNorm/moving_mean", "conv1/BatchNorm/gamma",
+                "bn2/moving_variance", "bn2/gamma"} <= set(variables), variables
+        with tf.Session(graph=graph) as sess:
+            sess.run(tf.global_variables_initializer())
+            feed = {x: images, y: labels, is_training: True}
+            for _ in range(3):
+                _, value = sess.run([train_op, loss], feed)
+            assert np.isfinite(value), value
+            moving_mean = sess.run(variables["conv1/BatchNorm/moving_mean"])
+            assert np.all(moving_mean != 0.0), moving_mean
+
+
+def _install_state(tf):
+    """Everything install() touches, by object identity."""
+    v1s = (tf.compat.v1, sys.modules["tensorflow.compat.v1"],
+           tf.compat.v1.compat.v1, tf.compat.v2.compat.v1)
+    return (
+        id(tf.contrib),
+        tuple((id(v1.contrib), id(v1.layers)) for v1 in v1s),
+        tuple(sorted((name, id(module)) for name, module in sys.modules.items()
+                     if name.startswith("tensorflow.contrib")
+                     or name == "tensorflow.compat.v1.layers")),
+        tuple(id(finder) for finder in sys.meta_path),
+        tuple(sorted(dir(tf.contrib.layers))),
+    )
+
+
+def _check_idempotent(tf, contrib_norm, contrib):
+    before = _install_state(tf)
+    assert contrib_norm.install() is contrib
+    assert contrib_norm.install() is contrib
+    assert _install_state(tf) == before
+
+
+def _check_no_tf_layers(tf):
+    assert not hasattr(tf, "layers")
+
+
+def _check_no_tf_keras():
+    assert "tf_keras" not in sys.modules
+    assert "TF_USE_LEGACY_KERAS" not in os.environ
+
+
+def _child_keras3(checks):
+    import tensorflow as tf  # pylint: disable=import-outside-toplevel
+
+    import contrib_norm  # pylint: disable=import-outside-toplevel
+
+    v1_before = tf.compat.v1
+    checks.run("nothing_changes_before_install", _check_nothing_changes,
+               tf, contrib_norm)
+    error_before = _error_of(lambda: tf.compat.v1.layers.dense)
+    contrib = contrib_norm.install()
+
+    def returns_tf_contrib():
+        assert contrib is tf.contrib is sys.modules["tensorflow.contrib"]
+
+    checks.run("returns_tf_contrib", returns_tf_contrib)
+    for legacy_name, ours in MAPPED.items():
+        checks.run("same_object:" + legacy_name, _check_same_object, tf,
+                   contrib_norm, legacy_name, ours)
+    for legacy_name in NOT_PROVIDED:
+        checks.run("not_provided:" + legacy_name, _check_not_provided, tf,
+                   legacy_name)
+    checks.run("import_statements", _check_import_statements, contrib_norm)
+    checks.run("other_v1_layers_unchanged", _check_other_v1_layers, tf,
+               error_before)
+    checks.run("v1_captured_before_install", _check_v1_captured_before,
+               v1_before, contrib, contrib_norm)
+    checks.run("compat_v1_script", _check_compat_v1_script, contrib_norm)
+    checks.run("legacy_graph_trains", _check_legacy_graph_trains)
+    checks.run("idempotent", _check_idempotent, tf, contrib_norm, contrib)
+    checks.run("no_tf_layers", _check_no_tf_layers, tf)
+    checks.run("no_tf_keras", _check_no_tf_keras)
+
+
+def _child_legacy_keras(checks):
+    """With TF_USE_LEGACY_KERAS=1: ours for batch norm, tf-keras's for the rest."""
+    import tensorflow.compat.v1 as tf  # pylint: disable=import-outside-toplevel
+
+    import contrib_norm  # pylint: disable=import-outside-toplevel
+
+    def dense_is_tf_keras():
+        assert tf.layers.dense.__module__.startswith("tf_keras"), (
+            tf.layers.dense.__module__)
+
+    checks.run("dense_before_install", dense_is_tf_keras)
+    contrib_norm.install()
+    checks.run("dense_after_install", dense_is_tf_keras)
+
+    def batch_normalization_is_ours():
+        assert (tf.layers.batch_normalization
+                is contrib_norm.layers.batch_normalization)
+        assert tf.contrib.layers.batch_norm is contrib_norm.layers.batch_norm
+
+    checks.run("batch_normalization_is_ours", batch_normalization_is_ours)
+
+    def mixed_graph_builds():
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [None, 5])
+            h = tf.layers.dense(x, 4, name="fc")
+            tf.layers.batch_normalization(h, training=True, name="bn")
+            names = {v.op.name for v in tf.global_variables()}
+            assert {"fc/kernel", "bn/moving_mean"} <= names, names
+
+    checks.run("mixed_graph_builds", mixed_graph_builds)
+
+
+def _child_main(scenario):
+    checks = _Checks()
+    {"keras3": _child_keras3, "legacy_keras": _child_legacy_keras}[scenario](
+        checks)
+    fresh_interpreter.report(checks.outcomes)
+
+
+if __name__ == "__main__":
+    _child_main(sys.argv[1])
