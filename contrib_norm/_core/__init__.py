@@ -18,4 +18,6 @@ Nothing here is public API. Each module has one job:
   ``tf.compat.v1.layers.Layer`` base class, without Keras.
 * ``distribute``   -- tf.distribute replica contexts and the moments of the
   global batch (one all-reduce).
+* ``gradients``    -- ``custom_gradient`` without tf.custom_gradient's
+  per-call scan of the graph's variables.
 """

@@ -9,6 +9,7 @@ None, exactly as tf.contrib.layers.batch_norm wires them.
 
 import tensorflow as tf
 
+from contrib_norm._core import moments as moments_lib
 from contrib_norm._core import moving_averages
 from contrib_norm._core import training_flag
 
@@ -26,7 +27,8 @@ def batch_or_moving(
     Args:
       is_training: Python bool or bool tensor / placeholder.
       batch_statistics: builds the batch `(mean, variance)`, shaped like the
-        moving variables; only called when training is possible.
+        moving variables and in their compute dtype; only called when
+        training is possible.
       moving_mean: the moving-mean variable.
       moving_variance: the moving-variance variable.
       make_updates: `make_updates(moving_mean, moving_variance, mean,
@@ -37,14 +39,19 @@ def batch_or_moving(
         them in place (the batch statistics then depend on them).
 
     Returns:
-      `(mean, variance)`: the batch's when training, else the moving ones.
+      `(mean, variance)`: the batch's when training, else the moving ones,
+      in the compute dtype (float32 for float16 / bfloat16 variables): the
+      batch statistics are expected in it.
     """
 
     def stale():
         return tf.identity(moving_mean), tf.identity(moving_variance)
 
+    def stale_statistics():
+        return tuple(moments_lib.upcast(value) for value in stale())
+
     if not training_flag.needs_training_branch(is_training):
-        return stale()
+        return stale_statistics()
     mean, variance = batch_statistics()
 
     def forced_result(update_ops):
@@ -57,11 +64,13 @@ def batch_or_moving(
         stale,
         updates_collections,
         forced_result,
-        stale,
+        stale_statistics,
     )
     if in_place is not None:
         return in_place
-    return training_flag.smart_cond(is_training, lambda: (mean, variance), stale)
+    return training_flag.smart_cond(
+        is_training, lambda: (mean, variance), stale_statistics
+    )
 
 
 def exponential_updates(decay, zero_debias_mean=False):
@@ -105,7 +114,7 @@ def cumulative_updates(count):
     def make_updates(moving_mean, moving_variance, mean, variance):
         with tf.compat.v1.name_scope(None, "AssignCumulativeAvg"):
             dtype = moving_mean.dtype.base_dtype
-            new_count = tf.compat.v1.assign_add(count, tf.ones([], count.dtype))
+            new_count = tf.identity(count) + tf.ones([], count.dtype)
             weight = tf.cast(1.0 / new_count, dtype)
             old_mean = tf.identity(moving_mean)
             old_variance = tf.identity(moving_variance)
@@ -116,10 +125,16 @@ def cumulative_updates(count):
                 + weight * tf.cast(variance, dtype)
                 + weight * (1.0 - weight) * tf.square(delta)
             )
+            # The assignments go through moving_averages, so that they are
+            # gated by a run-time training flag under tf.distribute like
+            # every other update (assigning directly, they ran even when the
+            # flag was False).
             with tf.control_dependencies([new_mean, new_variance]):
+                count_update = moving_averages.assign(count, new_count)
+            with tf.control_dependencies([count_update]):
                 return (
-                    tf.compat.v1.assign(moving_mean, new_mean),
-                    tf.compat.v1.assign(moving_variance, new_variance),
+                    moving_averages.assign(moving_mean, new_mean),
+                    moving_averages.assign(moving_variance, new_variance),
                 )
 
     return make_updates

@@ -22,6 +22,8 @@ import weakref
 
 import tensorflow as tf
 
+from contrib_norm._core import variables as variables_lib
+
 _GraphKeys = tf.compat.v1.GraphKeys
 _NAME_UIDS = weakref.WeakKeyDictionary()
 
@@ -177,9 +179,16 @@ class LegacyLayer(object):
         if synchronization == tf.VariableSynchronization.ON_READ:
             trainable = False
         trainable = bool(trainable) and self.trainable
-        existing = {id(v) for v in tf.compat.v1.global_variables()}
+        created = []
+
+        def watch_creation(next_creator, **kwargs):
+            created.append(kwargs.get("name"))
+            return next_creator(**kwargs)
+
         self._set_scope(None)
-        with self._inside_scope():
+        with self._inside_scope(), tf.compat.v1.variable_creator_scope(
+            watch_creation
+        ):
             variable = tf.compat.v1.get_variable(
                 name,
                 shape=shape,
@@ -190,7 +199,8 @@ class LegacyLayer(object):
                 synchronization=synchronization,
                 aggregation=aggregation,
             )
-            if regularizer is not None and id(variable) not in existing:
+            # Regularized once, when created (not when reused).
+            if regularizer is not None and created:
                 with tf.compat.v1.name_scope(name + "/Regularizer"):
                     loss = regularizer(variable)
                 if loss is not None:
@@ -198,7 +208,10 @@ class LegacyLayer(object):
                     tf.compat.v1.add_to_collection(
                         _GraphKeys.REGULARIZATION_LOSSES, loss
                     )
-        if trainable and any(v is variable for v in tf.compat.v1.trainable_variables()):
+        # A custom getter may have made it non-trainable after all.
+        if trainable and variables_lib.in_collection(
+            variable, _GraphKeys.TRAINABLE_VARIABLES
+        ):
             self._trainable_weights.append(variable)
         else:
             self._non_trainable_weights.append(variable)
@@ -232,7 +245,7 @@ class LegacyLayer(object):
         collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
         if self.trainable:
             for update in self._updates:
-                if not any(item is update for item in collection):
+                if not variables_lib.in_collection(update, _GraphKeys.UPDATE_OPS):
                     collection.append(update)
         return outputs
 

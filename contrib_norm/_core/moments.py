@@ -18,27 +18,36 @@ import collections
 
 import tensorflow as tf
 
+from contrib_norm._core import gradients as gradients_lib
+
 _HALF_TYPES = (tf.float16, tf.bfloat16)
 
 
 def moments(x, axes, keepdims=False, weights=None):
     """Mean and biased variance of `x` over `axes`.
 
-    The forward computation is `tf.nn.moments`' (`tf.nn.weighted_moments`'
-    with `weights`, except that the sum of the weights is taken on the
-    weights themselves, not on a full-size broadcast of them). The gradient
-    is given in closed form, as `partial_moments` gives it: with `n` the
-    number of elements reduced (the sum of the weights `W` for weighted
-    moments, `w` the weight of each element),
+    Without `weights` the forward computation is `tf.nn.moments`'. With
+    them it is `tf.nn.weighted_moments`' math, `mean = sum(w x) / W` and
+    `variance = sum(w (x - mean)^2) / W` with `W = sum(w)` over the broadcast
+    weights, summed in another order: `W` on the weights themselves (not on
+    a full-size broadcast of them), and where the weights are constant along
+    some reduced axes (batch weights) the sums over those axes come first,
+    so that `w * x` is never materialized at full size.
+
+    The gradient is given in closed form, as `partial_moments` gives it
+    (`w = 1` and `W` the number of elements reduced without weights):
 
         d/dx = w * (dmean + 2 * dvariance * (x - mean)) / W
 
-    two or three elementwise passes over `x` where the automatic gradient of
-    the reductions takes six or more (this is what makes batch_norm's moments
-    path, used for `batch_weights` and `renorm`, cheaper than the same math
-    written with `tf.nn` ops). The weights get their gradient too,
+    two elementwise passes over `x` where the automatic gradient of the
+    reductions takes five or more: this is what makes batch_norm's moments
+    path (`batch_weights`, `renorm`) cheaper in time and memory than the
+    same math written with `tf.nn` ops. The weights get their gradient too,
     `(dmean * (x - mean) + dvariance * ((x - mean)^2 - variance)) / W`
-    summed where they are broadcast.
+    summed where they are broadcast (pruned by Grappler when unused).
+    Higher-order gradients work; unlike `tf.nn.moments`' (which stops the
+    gradient through the mean inside the variance) the second derivative is
+    exact.
 
     Args:
       x: the input tensor, of known rank.
@@ -76,7 +85,7 @@ def _mean_and_variance(x, axes, one_pass=False):
     """
     reduction_axes = tf.constant(axes, tf.int32)  # int32 even when empty
 
-    @tf.custom_gradient
+    @gradients_lib.custom_gradient
     def _moments(d):
         mean = tf.reduce_mean(d, reduction_axes, keepdims=True)
         if one_pass:
@@ -100,32 +109,42 @@ def _mean_and_variance(x, axes, one_pass=False):
 
 
 def _weighted_mean_and_variance(x, axes, weights):
-    """Frequency-weighted mean and biased variance over `axes` (kept)."""
+    """Frequency-weighted mean and biased variance over `axes` (kept).
+
+    Where the weights are constant along some reduced axes (batch weights,
+    [N, 1, ..., 1]: along all but the batch axis), the sums run over those
+    axes first and the weights multiply the small partial sums, so that no
+    full-size `weights * x` is materialized, forward or backward.
+    """
     rank = x.shape.rank
     if weights.shape.rank is not None and weights.shape.rank < rank:
         missing = rank - weights.shape.rank
         weights = tf.reshape(
             weights, tf.concat([tf.ones([missing], tf.int32), tf.shape(weights)], 0)
         )
-    reduction_axes = tf.constant(axes, tf.int32)
+    constant = [a for a in axes if weights.shape[a] == 1]
+    varying = [a for a in axes if a not in constant]
 
-    @tf.custom_gradient
+    def weighted_sum(w, t):
+        """sum over `axes` of w * t, kept with size 1."""
+        if constant:
+            t = tf.reduce_sum(t, constant, keepdims=True)
+        return tf.reduce_sum(w * t, varying, keepdims=True)
+
+    @gradients_lib.custom_gradient
     def _moments(x, w):
         # Each weight stands for count_x / count_w elements of a slice.
         repeats = _reduced_count(x, axes, x.dtype) / _reduced_count(w, axes, x.dtype)
-        weight_sum = tf.reduce_sum(w, reduction_axes, keepdims=True) * repeats
+        weight_sum = tf.reduce_sum(w, axes, keepdims=True) * repeats
         divisor = tf.math.reciprocal(weight_sum)
-        mean = tf.reduce_sum(w * x, reduction_axes, keepdims=True) * divisor
-        variance = (
-            tf.reduce_sum(
-                w * tf.math.squared_difference(x, mean), reduction_axes, keepdims=True
-            )
-            * divisor
-        )
+        mean = weighted_sum(w, x) * divisor
+        variance = weighted_sum(w, tf.math.squared_difference(x, mean)) * divisor
 
         def grad(dmean, dvariance):
+            # w * (dmean + 2 dvariance (x - mean)) / W, with the small factors
+            # gathered first.
             slope = 2.0 * dvariance * divisor
-            dx = w * (x * slope + (dmean * divisor - slope * mean))
+            dx = x * (w * slope) + w * (dmean * divisor - slope * mean)
             deviation = x - mean
             per_element = (
                 dmean * deviation + dvariance * (tf.square(deviation) - variance)

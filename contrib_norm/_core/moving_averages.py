@@ -10,6 +10,9 @@ One place for every family's moving averages:
 * `assign_moving_average_local`: tf.layers' rule, which updates a replica's
   own copy of a sync-on-read variable (reading it across replicas gives the
   mean).
+* `assign` and `assign_new_value`: set a variable to a value computed
+  elsewhere (switchable norm's cumulative average, renorm's variance),
+  subject to the same gating as the moving averages.
 * `wire_updates`: the legacy choice between adding update ops to a
   collection and forcing them in place through control dependencies.
 
@@ -33,6 +36,7 @@ import tensorflow as tf
 
 from contrib_norm._core import distribute
 from contrib_norm._core import training_flag
+from contrib_norm._core import variables as variables_lib
 
 # The training flag gating the updates being built by `wire_updates` in a
 # replica context, per thread (MirroredStrategy runs each replica function
@@ -115,17 +119,45 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
                     var, (var - val) * one_minus_decay, name=scope
                 )
 
-        update_fn = _gated(update_fn)
-        if distribute.in_replica_context() and not _is_sync_on_read(variable):
+        return _update(variable, value, update_fn)
 
-            def merge_fn(strategy, var, val):
-                val = strategy.extended.reduce_to(tf.distribute.ReduceOp.MEAN, val, var)
-                return strategy.extended.update(var, update_fn, args=(val,))
 
-            return tf.distribute.get_replica_context().merge_call(
-                merge_fn, args=(variable, value)
-            )
-        return update_fn(variable, value)
+def assign(variable, value, name=None):
+    """Sets `variable` to `value` (cast to its dtype); returns the new value.
+
+    Like the other updates here, it is gated by the training flag while
+    `wire_updates` builds gated updates, and in a tf.distribute replica
+    context a variable that is not sync-on-read is set once, through
+    `merge_call`, to the mean of the replicas' values (what assigning a
+    MEAN-aggregated variable in a replica context does).
+    """
+    with tf.compat.v1.name_scope(name, "Assign", [variable, value]) as scope:
+        value = tf.cast(value, variable.dtype.base_dtype)
+
+        def update_fn(var, val):
+            return tf.compat.v1.assign(var, val, name=scope)
+
+        return _update(variable, value, update_fn)
+
+
+def _update(variable, value, update_fn):
+    """Applies `update_fn(variable, value)`, gated, once across replicas.
+
+    In a replica context a variable that is not sync-on-read is updated
+    through `merge_call`, with `value` averaged over replicas; a sync-on-read
+    one (and any variable outside a strategy) directly.
+    """
+    update_fn = _gated(update_fn)
+    if distribute.in_replica_context() and not _is_sync_on_read(variable):
+
+        def merge_fn(strategy, var, val):
+            val = strategy.extended.reduce_to(tf.distribute.ReduceOp.MEAN, val, var)
+            return strategy.extended.update(var, update_fn, args=(val,))
+
+        return tf.distribute.get_replica_context().merge_call(
+            merge_fn, args=(variable, value)
+        )
+    return update_fn(variable, value)
 
 
 def _sync_kwargs(variable):
@@ -168,12 +200,17 @@ def _unique_in_scope(name):
     scope = tf.compat.v1.get_variable_scope()
     if scope.reuse:
         return name
-    taken = {v.op.name for v in scope.global_variables()}
+
+    def taken(full_name):
+        return variables_lib.op_name_in_collection(
+            full_name, tf.compat.v1.GraphKeys.GLOBAL_VARIABLES
+        )
+
     full_name = scope.name + "/" + name
-    if full_name not in taken:
+    if not taken(full_name):
         return name
     index = 1
-    while f"{full_name}_{index}" in taken:
+    while taken(f"{full_name}_{index}"):
         index += 1
     return f"{name}_{index}"
 

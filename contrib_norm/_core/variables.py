@@ -4,6 +4,8 @@ Mirrors tf.contrib.framework's `model_variable` and the collection helpers of
 tf.contrib.layers, on the public `tf.compat.v1.get_variable`.
 """
 
+import weakref
+
 import tensorflow as tf
 
 _GraphKeys = tf.compat.v1.GraphKeys
@@ -98,8 +100,92 @@ def model_variable_getter(getter, *args, **kwargs):
 def add_to_collections_once(variable, collections):
     """Adds `variable` to each collection that does not hold it yet."""
     for collection in collections or []:
-        if not any(v is variable for v in tf.compat.v1.get_collection(collection)):
+        if not in_collection(variable, collection):
             tf.compat.v1.add_to_collection(collection, variable)
+
+
+# Per graph and collection key, what the collection holds (see `_Index`).
+_INDEXES = weakref.WeakKeyDictionary()
+
+
+class _Index(object):
+    """The ids and op names of the items of one graph collection, kept current.
+
+    Collections only grow in normal use, so each query indexes just the items
+    appended since the previous one: building N layers costs O(N) in all,
+    where scanning the collection on each query (as TF1's tf.layers did)
+    costs O(N^2). A collection edited otherwise (shortened, or its items
+    replaced) is indexed again from the start.
+    """
+
+    def __init__(self, items):
+        self.items = items
+        self.ids = set()
+        self.names = set()
+        self.count = 0
+        self.last = None
+
+    def refresh(self):
+        items = self.items
+        if len(items) < self.count or (
+            self.count and items[self.count - 1] is not self.last
+        ):
+            self.ids, self.names, self.count = set(), set(), 0
+        if len(items) > self.count:
+            for item in items[self.count :]:
+                self.ids.add(id(item))
+                op = getattr(item, "op", None)
+                name = getattr(op, "name", None)
+                if name is not None:
+                    self.names.add(name)
+            self.count = len(items)
+            self.last = items[-1]
+        return self
+
+
+def _index(key):
+    """The current `_Index` of collection `key` of the default graph, or None."""
+    graph = tf.compat.v1.get_default_graph()
+    if key not in graph.get_all_collection_keys():
+        return None  # Do not create the collection by looking at it.
+    items = graph.get_collection_ref(key)
+    indexes = _INDEXES.setdefault(_owner(graph, key, items), {})
+    index = indexes.get(key)
+    if index is None or index.items is not items:
+        index = indexes[key] = _Index(items)
+    return index.refresh()
+
+
+def _owner(graph, key, items):
+    """The outermost graph whose collection `key` is the list `items`.
+
+    The branch graphs of a `tf.cond` share their outer graph's collections:
+    they share its index too, instead of indexing the collection again.
+    """
+    while True:
+        outer = getattr(graph, "outer_graph", None)
+        if (
+            outer is None
+            or key not in outer.get_all_collection_keys()
+            or outer.get_collection_ref(key) is not items
+        ):
+            return graph
+        graph = outer
+
+
+def in_collection(item, key):
+    """Whether collection `key` of the default graph holds `item` (identity).
+
+    O(1) amortized: see `_Index`.
+    """
+    index = _index(key)
+    return index is not None and id(item) in index.ids
+
+
+def op_name_in_collection(name, key):
+    """Whether an item of collection `key` has the op name `name`."""
+    index = _index(key)
+    return index is not None and name in index.names
 
 
 def collect_named_outputs(collections, alias, outputs):

@@ -111,7 +111,10 @@ def batch_norm(
     `param_regularizers`, `variables_collections` and `renorm_clipping` are
     ValueErrors (TF1 ignored them); float64 inputs bound for the fused kernel
     (which has no float64 version) take the moments path, or the tf.layers
-    one; `batch_weights` of another dtype than `inputs` are cast to it.
+    one; `batch_weights` of another dtype than `inputs` are cast to it; on
+    the moments path float16 and bfloat16 inputs are normalized in float32
+    and cast back (TF1 normalized them in half precision, which loses every
+    digit a few hundred away from zero; the variables keep the input dtype).
 
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
@@ -446,7 +449,9 @@ def _moments_path(inputs, options, batch_weights):
     """TF1's own unfused implementation: weighted moments, custom updates.
 
     Its parameters are in the input dtype, and `param_regularizers` are
-    ignored (as in TF1).
+    ignored (as in TF1). float16 / bfloat16 inputs are normalized in float32
+    (TF1 cast the moments back and normalized in half precision, which loses
+    every digit for inputs far from zero).
     """
     data_format = options.data_format
     with _model_variable_scope(inputs, options) as sc:
@@ -465,9 +470,11 @@ def _moments_path(inputs, options, batch_weights):
         beta, gamma = _beta_and_gamma(params_shape, dtype, options, False)
         moving_mean, moving_variance = _moving_statistics(params_shape, dtype, options)
 
+        x = moments_lib.upcast(inputs)
+
         def batch_moments():
             mean, variance = moments_lib.moments(
-                inputs, moments_axes, keepdims=True, weights=weights
+                x, moments_axes, keepdims=True, weights=weights
             )
             return tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
 
@@ -479,14 +486,20 @@ def _moments_path(inputs, options, batch_weights):
             _make_updates(options),
             options.updates_collections,
         )
+        beta, gamma = (
+            None if p is None else moments_lib.upcast(p)
+            for p in (beta, gamma)
+        )
         if data_format == DATA_FORMAT_NCHW:
             mean, variance, beta, gamma = (
                 params_lib.along_axis(t, rank, axis)
                 for t in (mean, variance, beta, gamma)
             )
         outputs = tf.nn.batch_normalization(
-            inputs, mean, variance, beta, gamma, options.epsilon
+            x, mean, variance, beta, gamma, options.epsilon
         )
+        if outputs.dtype.base_dtype != dtype:
+            outputs = tf.cast(outputs, dtype)
         outputs.set_shape(inputs_shape)
     return outputs, sc
 

@@ -124,7 +124,8 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
     Differences from TF1 (deliberate, only where TF1 failed): float16 and
     bfloat16 inputs work on every path (statistics in float32, output in the
-    input dtype, float32 parameters); float64 works with `renorm`; a
+    input dtype, float32 parameters); float64 works with `renorm`, and with
+    an `adjustment` whose tensors are float32 (they are cast); a
     `virtual_batch_size` that does not divide a static batch is a ValueError
     at graph-build time instead of a reshape error at run time, and inference
     (`training` False, or a placeholder fed False) accepts any batch size;
@@ -547,7 +548,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             mean, variance = self.moving_mean, self.moving_variance
         else:
             if self.adjustment:
-                adj_scale, adj_bias = self.adjustment(tf.shape(inputs))
+                # In the compute dtype: adjustments written for float32
+                # (tf.ones, tf.random.uniform, ...) also serve float64 inputs.
+                adj_scale, adj_bias = (
+                    tf.cast(t, inputs.dtype)
+                    for t in self.adjustment(tf.shape(inputs))
+                )
                 adj_scale = _when_training(
                     training, lambda: adj_scale, lambda: tf.ones_like(adj_scale)
                 )

@@ -355,7 +355,8 @@ def _sync_batch_norm(
             )
             if adjustment is not None:
                 adj_scale, adj_bias = _only_in_training(
-                    is_training, adjustment(tf.shape(x))
+                    is_training,
+                    [tf.cast(t, x.dtype) for t in adjustment(tf.shape(x))],
                 )
                 gamma, beta = _compose(adj_scale, adj_bias, gamma, beta)
             if renorm:
