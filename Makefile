@@ -15,6 +15,9 @@ OLDEST_STAMP := $(OLDEST_VENV)/.installed
 
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS='-m "not slow"'`.
 PYTEST_ARGS ?=
+# Two test processes (CI has 2 cores); a module's tests stay in one process
+# so that module-scoped fixtures (the demo run, tf_upgrade_v2 runs) run once.
+PYTEST_WORKERS ?= -n 2 --dist loadscope
 QUICK ?=
 
 .PHONY: test test-oldest demo bench ci clean
@@ -37,12 +40,12 @@ $(OLDEST_STAMP): setup.cfg pyproject.toml
 ## test: the whole test suite on the newest supported TensorFlow.
 test: $(STAMP)
 	@$(PY) -c "import tensorflow as tf; print('TensorFlow', tf.__version__)"
-	@.ci/pytest $(PY) $(PYTEST_ARGS)
+	@PYTEST_SELECTION="$(PYTEST_ARGS)" .ci/pytest $(PY) $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## test-oldest: the suite on the oldest supported TensorFlow (2.16).
 test-oldest: $(OLDEST_STAMP)
 	@$(OLDEST_PY) -c "import tensorflow as tf; print('TensorFlow', tf.__version__)"
-	@.ci/pytest $(OLDEST_PY) $(PYTEST_ARGS)
+	@PYTEST_SELECTION="$(PYTEST_ARGS)" .ci/pytest $(OLDEST_PY) $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## demo: migrate a 2017 training script and train it on a real data set.
 demo: $(STAMP)
