@@ -22,7 +22,7 @@ QUICK ?=
 
 .PHONY: test test-oldest demo bench ci clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test,demo]" \
@@ -30,10 +30,10 @@ $(STAMP): setup.cfg pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-$(OLDEST_STAMP): setup.cfg pyproject.toml
+$(OLDEST_STAMP): setup.cfg pyproject.toml Makefile
 	$(PYTHON) -m venv $(OLDEST_VENV)
 	$(OLDEST_PY) -m pip install --quiet --upgrade pip
-	$(OLDEST_PY) -m pip install --quiet -e ".[test]" \
+	$(OLDEST_PY) -m pip install --quiet -e ".[test,demo]" \
 	    "tensorflow==$(OLDEST_TF_VERSION).*" "tf-keras==$(OLDEST_TF_VERSION).*"
 	touch $(OLDEST_STAMP)
 

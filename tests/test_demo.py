@@ -68,6 +68,10 @@ def test_summary_is_complete(quick_demo):
         assert len(run["curve"]) == summary["epochs"]
         assert run["checkpoint_restored_identically"]
     assert (out / "curves.png").stat().st_size > 10000
+    deep = summary["selu_vs_batchnorm"]
+    assert set(deep) == {"selu", "relu_bn"}
+    for model in deep.values():
+        assert model["test_accuracy"] > CHANCE + 0.1
 
 
 @pytest.mark.slow
