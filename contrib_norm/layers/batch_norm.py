@@ -163,31 +163,20 @@ def batch_norm(
       TypeError: if `inputs` is not floating point, `is_training` is not a
         bool or bool tensor, or a dict argument is not a dict.
     """
-    validate_data_format(data_format)
-    inputs = inputs_lib.as_float_tensor(inputs)
-    rank = inputs_lib.known_rank(inputs)
-    inputs_lib.require_min_rank(
-        inputs, rank, 2, "batch_norm", expected="rank 2 or more ([batch, channels])"
+    inputs, rank = _validate_arguments(
+        "batch_norm",
+        inputs,
+        param_initializers=param_initializers,
+        param_regularizers=param_regularizers,
+        variables_collections=variables_collections,
+        is_training=is_training,
+        data_format=data_format,
+        renorm=renorm,
+        renorm_clipping=renorm_clipping,
+        batch_weights=batch_weights,
+        zero_debias_moving_mean=zero_debias_moving_mean,
+        updates_collections=updates_collections,
     )
-    _check_dict("param_initializers", param_initializers, _PARAM_NAMES)
-    _check_dict("param_regularizers", param_regularizers, _REGULARIZED_PARAMS)
-    if isinstance(variables_collections, dict):
-        _check_dict("variables_collections", variables_collections, _PARAM_NAMES)
-    _check_renorm_clipping(renorm_clipping)
-    training_flag.static_value(is_training)
-    if renorm and (
-        batch_weights is not None
-        or zero_debias_moving_mean
-        or updates_collections != _UPDATE_OPS
-    ):
-        raise ValueError(
-            "renorm is not supported with batch_weights, "
-            "updates_collections or zero_debias_moving_mean. "
-            f"Received: renorm={renorm!r}, batch_weights="
-            f"{batch_weights!r}, updates_collections="
-            f"{updates_collections!r}, zero_debias_moving_mean="
-            f"{zero_debias_moving_mean!r}"
-        )
     options = _Options(
         decay=decay,
         center=center,
@@ -239,6 +228,53 @@ def batch_norm(
         with tf.compat.v1.name_scope(sc.original_name_scope):
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _validate_arguments(
+    function,
+    inputs,
+    param_initializers,
+    param_regularizers,
+    variables_collections,
+    is_training,
+    data_format,
+    renorm,
+    renorm_clipping,
+    batch_weights,
+    zero_debias_moving_mean,
+    updates_collections,
+):
+    """The argument checks of `batch_norm` (and `sync_batch_norm`).
+
+    Returns:
+      `(inputs, rank)`: the input as a floating-point tensor, and its rank.
+    """
+    validate_data_format(data_format)
+    inputs = inputs_lib.as_float_tensor(inputs)
+    rank = inputs_lib.known_rank(inputs)
+    inputs_lib.require_min_rank(
+        inputs, rank, 2, function, expected="rank 2 or more ([batch, channels])"
+    )
+    _check_dict("param_initializers", param_initializers, _PARAM_NAMES)
+    _check_dict("param_regularizers", param_regularizers, _REGULARIZED_PARAMS)
+    if isinstance(variables_collections, dict):
+        _check_dict("variables_collections", variables_collections, _PARAM_NAMES)
+    _check_renorm_clipping(renorm_clipping)
+    training_flag.static_value(is_training)
+    if renorm and (
+        batch_weights is not None
+        or zero_debias_moving_mean
+        or updates_collections != _UPDATE_OPS
+    ):
+        raise ValueError(
+            "renorm is not supported with batch_weights, "
+            "updates_collections or zero_debias_moving_mean. "
+            f"Received: renorm={renorm!r}, batch_weights="
+            f"{batch_weights!r}, updates_collections="
+            f"{updates_collections!r}, zero_debias_moving_mean="
+            f"{zero_debias_moving_mean!r}"
+        )
+    return inputs, rank
 
 
 def _check_dict(arg_name, value, allowed):

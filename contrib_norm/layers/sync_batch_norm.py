@@ -12,15 +12,25 @@ from contrib_norm._core import training_flag
 from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import DATA_FORMAT_NHWC
 from contrib_norm._core.data_format import channels_axis as channels_axis_of
-from contrib_norm._core.data_format import validate_data_format
 from contrib_norm.framework.arg_scope import add_arg_scope
 from contrib_norm.layers.batch_norm import _batch_weights  # Same checks.
+from contrib_norm.layers.batch_norm import _validate_arguments
 from contrib_norm.layers.batch_norm import batch_norm
 
 _UPDATE_OPS = tf.compat.v1.GraphKeys.UPDATE_OPS
-_PARAM_NAMES = ("beta", "gamma", "moving_mean", "moving_variance")
-_REGULARIZED_PARAMS = ("beta", "gamma")
-_RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
+# The arguments `batch_norm`'s checks look at.
+_VALIDATED = (
+    "param_initializers",
+    "param_regularizers",
+    "variables_collections",
+    "is_training",
+    "data_format",
+    "renorm",
+    "renorm_clipping",
+    "batch_weights",
+    "zero_debias_moving_mean",
+    "updates_collections",
+)
 _FUSED_DTYPES = (tf.float16, tf.bfloat16, tf.float32)
 _ON_READ = dict(
     synchronization=tf.VariableSynchronization.ON_READ,
@@ -165,70 +175,12 @@ def sync_batch_norm(
     )
     if not distribute.in_replica_context():
         return batch_norm(inputs, **arguments)
-    inputs, rank = _validate(inputs, **arguments)
-    return _sync_batch_norm(inputs, rank, **arguments)
-
-
-def _validate(
-    inputs,
-    param_initializers,
-    param_regularizers,
-    variables_collections,
-    is_training,
-    data_format,
-    renorm,
-    renorm_clipping,
-    batch_weights,
-    zero_debias_moving_mean,
-    updates_collections,
-    **unused,
-):
-    """batch_norm's argument checks; returns the input tensor and its rank."""
-    del unused
-    validate_data_format(data_format)
-    renorm_clipping = renorm_clipping or {}
-    inputs = inputs_lib.as_float_tensor(inputs)
-    rank = inputs_lib.known_rank(inputs)
-    inputs_lib.require_min_rank(
-        inputs,
-        rank,
-        2,
+    inputs, rank = _validate_arguments(
         "sync_batch_norm",
-        expected="rank 2 or more ([batch, channels])",
+        inputs,
+        **{k: arguments[k] for k in _VALIDATED},
     )
-    for arg_name, value, allowed, dict_only in (
-        ("param_initializers", param_initializers, _PARAM_NAMES, True),
-        ("param_regularizers", param_regularizers, _REGULARIZED_PARAMS, True),
-        ("variables_collections", variables_collections, _PARAM_NAMES, False),
-        ("renorm_clipping", renorm_clipping, _RENORM_CLIPPING_KEYS, True),
-    ):
-        if dict_only and value is not None and not isinstance(value, dict):
-            raise TypeError(
-                f"`{arg_name}` must be a dict with keys among {list(allowed)}. "
-                f"Received: {arg_name}={value!r}"
-            )
-        variables_lib.check_dict_keys(arg_name, value, allowed)
-    bounds = [tf.get_static_value(renorm_clipping.get(k)) for k in ("rmin", "rmax")]
-    if None not in bounds and float(bounds[0]) > float(bounds[1]):
-        raise ValueError(
-            "`renorm_clipping` needs rmin <= rmax. Received: "
-            f"renorm_clipping={renorm_clipping!r}"
-        )
-    training_flag.static_value(is_training)
-    if renorm and (
-        batch_weights is not None
-        or zero_debias_moving_mean
-        or updates_collections != _UPDATE_OPS
-    ):
-        raise ValueError(
-            "renorm is not supported with batch_weights, "
-            "updates_collections or zero_debias_moving_mean. "
-            f"Received: renorm={renorm!r}, batch_weights="
-            f"{batch_weights!r}, updates_collections="
-            f"{updates_collections!r}, zero_debias_moving_mean="
-            f"{zero_debias_moving_mean!r}"
-        )
-    return inputs, rank
+    return _sync_batch_norm(inputs, rank, **arguments)
 
 
 class _Mirror(object):

@@ -125,7 +125,7 @@ def migrate_sources(sources, upgrade=True, display=None):
                 "be parsed: " + _syntax_error(e), MANUAL)])
         t3 = p3.code
 
-        back1, back2, back3 = line_map(t0, t1), line_map(t1, t2), line_map(t2, t3)
+        back1, back2 = line_map(t0, t1), line_map(t1, t2)
         fwd1, fwd2, fwd3 = line_map(t1, t0), line_map(t2, t1), line_map(t3, t2)
         identity = lambda line: line  # noqa: E731
         _place(p1.changes, identity, compose(fwd1, fwd2, fwd3))
