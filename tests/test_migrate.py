@@ -160,6 +160,69 @@ def test_spell_out_forms(source, expected_line):
     assert out.changes
 
 
+TF_LAYERS_IMPORT_CASES = [
+    # (header, import line, use, spelled-out use)
+    ("import tensorflow as tf",
+     "from tensorflow.layers import batch_normalization",
+     "batch_normalization(x, training=t)",
+     "tf.layers.batch_normalization(x, training=t)"),
+    ("import tensorflow as tf",
+     "from tensorflow.compat.v1.layers import BatchNormalization as BN",
+     "BN()(x)", "tf.compat.v1.layers.BatchNormalization()(x)"),
+    ("import tensorflow as tf",
+     "from tensorflow.compat.v1 import layers as L",
+     "L.dense(x, 3)", "tf.compat.v1.layers.dense(x, 3)"),
+    ("import tensorflow.compat.v1 as tf",
+     "from tensorflow.compat.v1.layers import batch_normalization",
+     "batch_normalization(x)", "tf.layers.batch_normalization(x)"),
+    ("import numpy as np",
+     "import tensorflow.layers as tl",
+     "tl.batch_normalization(x)", "tf.layers.batch_normalization(x)"),
+]
+
+
+@pytest.mark.parametrize("header, import_line, use, spelled",
+                         TF_LAYERS_IMPORT_CASES,
+                         ids=[c[1] for c in TF_LAYERS_IMPORT_CASES])
+def test_spell_out_tf_layers_imports(header, import_line, use, spelled):
+    # tensorflow.layers is gone in TF 2: a from-import of it must not stay.
+    out = spell_out("%s\n%s\ny = %s\n" % (header, import_line, use))
+    lines = out.code.splitlines()
+    assert import_line not in lines
+    assert lines[-1] == "y = %s" % spelled
+    if header.startswith("import numpy"):
+        assert lines[:2] == [header, "import tensorflow as tf"]
+
+
+def test_tf_layers_batch_normalization_imports_migrate_and_run():
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        from tensorflow.compat.v1.layers import batch_normalization
+        from tensorflow.layers import BatchNormalization as BN
+
+        x = tf.placeholder(tf.float32, [None, 4])
+        t = tf.placeholder(tf.bool, [])
+        y = BN(momentum=0.9)(batch_normalization(x, training=t), training=t)
+        """)})["m.py"]
+    assert "from tensorflow" not in code
+    assert "contrib_norm.layers.batch_normalization(x, training=t)" in code
+    assert "contrib_norm.layers.BatchNormalization(momentum=0.9)" in code
+    assert [i for i in result.issues if i.kind == MANUAL] == []
+    # Run it in a graph of its own, not by disabling eager execution in the
+    # test process.
+    disabler = "tf.compat.v1.disable_eager_execution()\n"
+    assert code.count(disabler) == 1
+    namespace = {}
+    import tensorflow as tf
+    with tf.Graph().as_default() as graph:
+        exec(code.replace(disabler, ""), namespace)
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(tf.compat.v1.global_variables_initializer())
+        out = sess.run(namespace["y"], {namespace["x"]: [[1.0, 2, 3, 4]] * 2,
+                                        namespace["t"]: True})
+    assert out.shape == (2, 4)
+
+
 def test_spell_out_taki0112_helpers():
     out = spell_out(src("""
         import tensorflow as tf
@@ -385,6 +448,68 @@ def test_rewrite_to_contrib_norm(old, new):
     assert out.code == "import tensorflow as tf\nimport contrib_norm\ny = %s\n" % new
     assert [i for i in out.issues if i.kind == MANUAL] == []
     assert any(c.line == 2 and c.new.startswith("contrib_norm.") for c in out.changes)
+
+
+KERAS3_INITIALIZER_CASES = [
+    # tf_upgrade_v2 writes this name for the contrib initializers; under
+    # Keras 3 it is Keras 3's initializer, which ignores graph-level seeds.
+    ("import tensorflow as tf",
+     "tf.compat.v1.keras.initializers.VarianceScaling(scale=2.0)",
+     "tf.compat.v1.variance_scaling_initializer(scale=2.0)"),
+    ("import tensorflow.compat.v1 as tf",
+     "tf.keras.initializers.VarianceScaling(mode='fan_avg')",
+     "tf.variance_scaling_initializer(mode='fan_avg')"),
+    # TF2 code's Keras initializer is left alone.
+    ("import tensorflow as tf",
+     "tf.keras.initializers.VarianceScaling(scale=2.0)",
+     "tf.keras.initializers.VarianceScaling(scale=2.0)"),
+]
+
+
+@pytest.mark.parametrize("header, old, new", KERAS3_INITIALIZER_CASES)
+def test_rewrite_keras3_variance_scaling_to_tensorflow_v1(header, old, new):
+    out = rewrite("%s\ninit = %s\n" % (header, old))
+    assert out.code == "%s\ninit = %s\n" % (header, new)
+    assert out.issues == []
+    changed = [c for c in out.changes if c.line == 2]
+    assert len(changed) == (old != new)
+    if changed:
+        assert "ignores tf.compat.v1.set_random_seed" in changed[0].describe()
+
+
+def test_contrib_initializers_through_tf_upgrade_v2_stay_seeded():
+    code, _ = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        from tensorflow.contrib.layers import xavier_initializer
+        a = tf.contrib.layers.variance_scaling_initializer(factor=1.0, mode='FAN_IN')
+        b = tf.contrib.layers.variance_scaling_initializer(uniform=True, seed=3)
+        c = xavier_initializer(uniform=False)
+        """)})["m.py"]
+    assert "keras" not in code
+    assert code.count("tf.compat.v1.variance_scaling_initializer(") == 3
+
+    def draw():
+        namespace = {}
+        exec(code, namespace)
+        tf = namespace["tf"]
+        with tf.Graph().as_default():
+            tf.compat.v1.set_random_seed(0)
+            values = [
+                tf.compat.v1.get_variable(name, [256, 64],
+                                          initializer=namespace[name])
+                for name in "abc"
+            ]
+            with tf.compat.v1.Session() as sess:
+                sess.run(tf.compat.v1.global_variables_initializer())
+                return sess.run(values)
+
+    first, second = draw(), draw()
+    for x, y in zip(first, second):
+        assert (x == y).all()
+    # Variances as tf.contrib.layers had them (truncation corrected):
+    # factor / fan_in, factor * 2 / fan_in (uniform), 2 / (fan_in + fan_out).
+    for value, expected in zip(first, (1.0 / 256, 2.0 / 256, 2.0 / 320)):
+        assert value.var() == pytest.approx(expected, rel=0.05)
 
 
 def test_rewrite_arg_scope_list():

@@ -409,7 +409,7 @@ def test_full_tree_ops_helpers(full_tree):
         import tensorflow as tf
         import contrib_norm
 
-        weight_init = tf.compat.v1.keras.initializers.VarianceScaling(scale=2.0)
+        weight_init = tf.compat.v1.variance_scaling_initializer(scale=2.0)
         weight_regularizer = tf.keras.regularizers.l2(0.5 * (0.0001))
 
         def batch_norm(x, is_training=True, scope='batch_norm'):

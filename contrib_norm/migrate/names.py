@@ -17,6 +17,7 @@ from libcst.metadata.scope_provider import ImportAssignment
 TF = "tensorflow"
 TF_COMPAT_V1 = "tensorflow.compat.v1"
 CONTRIB = "tensorflow.contrib"
+LAYERS = "tensorflow.layers"
 
 # Names that tf.contrib.slim re-exported from tf.contrib.layers and that
 # tf_upgrade_v2 knows how to convert when spelled tf.contrib.layers.<name>.
@@ -131,6 +132,18 @@ def is_contrib(path):
         A bool.
     """
     return path is not None and (path == CONTRIB or path.startswith(CONTRIB + "."))
+
+
+def is_tf_layers(path):
+    """Whether a canonical dotted path is ``tensorflow.layers`` or below it.
+
+    Args:
+        path: A dotted path, or None.
+
+    Returns:
+        A bool.
+    """
+    return path is not None and (path == LAYERS or path.startswith(LAYERS + "."))
 
 
 def outer_chain(node, parents):

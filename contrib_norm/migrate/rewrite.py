@@ -9,6 +9,11 @@
   ``contrib_norm.layers.*``.
 * Other ``tf.layers.*`` become ``tf.compat.v1.layers.*`` (with a note: these
   need tf-keras and ``TF_USE_LEGACY_KERAS=1``).
+* ``tf.compat.v1.keras.initializers.VarianceScaling``, which tf_upgrade_v2
+  writes for the contrib initializers, becomes
+  ``tf.compat.v1.variance_scaling_initializer``: same arguments, and the
+  class TF 1.x's name stood for; under Keras 3 the Keras name is Keras 3's
+  initializer, which ignores ``tf.compat.v1.set_random_seed``.
 * ``import contrib_norm`` and, in graph-building programs,
   ``tf.compat.v1.disable_eager_execution()`` are added after the imports.
 * Every other use of tf.contrib is left as is and reported with a hint.
@@ -69,6 +74,18 @@ GRAPH_APIS = frozenset("tensorflow." + n for n in (
     "train.MonitoredTrainingSession", "train.MonitoredSession",
     "train.SingularMonitoredSession", "train.start_queue_runners",
 ))
+
+#: Keras names (full paths) that are Keras 3 classes on TF >= 2.16 but were
+#: TensorFlow's own v1 classes in TF 1.x -> the TensorFlow name, after the
+#: alias of `tensorflow`.
+_KERAS3_TO_CORE = {
+    "tensorflow.compat.v1.keras.initializers.VarianceScaling":
+        ".compat.v1.variance_scaling_initializer",
+}
+
+_SEEDLESS_NOTE = ("TF 1.x's tf.keras.initializers.VarianceScaling was this "
+                  "TensorFlow initializer; under Keras 3 the Keras name is "
+                  "Keras 3's, which ignores tf.compat.v1.set_random_seed")
 
 #: Keras 3 regularizers whose argument tf_upgrade_v2 writes as `l=`.
 _REGULARIZER_KEYWORD = {
@@ -203,6 +220,15 @@ def rewrite(code):
             replace_chain[chain] = new_text
             changes.append(Change(line, old_text, new_text, REWRITE))
             triggers.append(chain)
+        elif path in _KERAS3_TO_CORE and head_path in (names.TF,
+                                                       names.TF_COMPAT_V1):
+            new_text = name.value + (
+                _KERAS3_TO_CORE[path] if head_path == names.TF
+                else _KERAS3_TO_CORE[path][len(".compat.v1"):])
+            replace_chain[chain] = new_text
+            changes.append(Change(
+                line, old_text, new_text, REWRITE,
+                text="%s -> %s (%s)" % (old_text, new_text, _SEEDLESS_NOTE)))
         elif canon.startswith("tensorflow.layers."):
             shown = "tf.compat.v1.layers." + canon[len("tensorflow.layers."):]
             if path.startswith(names.TF_COMPAT_V1 + "."):

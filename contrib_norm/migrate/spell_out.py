@@ -10,6 +10,11 @@ the contrib_norm rewrites of pass 3 can recognise it::
     l2_regularizer(1e-4)                           ->  tf.contrib.layers.l2_regularizer(1e-4)
     slim = tf.contrib.slim                         ->  (removed)
     slim.batch_norm                                ->  tf.contrib.slim.batch_norm
+
+Imports from ``tf.layers`` (``from tensorflow.compat.v1.layers import
+batch_normalization``) are spelled out the same way, as ``tf.layers.<name>``
+or ``tf.compat.v1.layers.<name>``: the module ``tensorflow.layers`` is gone in
+TensorFlow 2, and spelled out, tf_upgrade_v2 and pass 3 convert the uses.
 """
 
 import dataclasses
@@ -56,13 +61,21 @@ class _ImportCollector(cst.CSTVisitor):
         self.imports.append(node)
 
 
+def _spelled_out(canon):
+    """Whether imports of the canonical path `canon` are spelled out."""
+    return names.is_contrib(canon) or names.is_tf_layers(canon)
+
+
 def _contrib_aliases(stmt):
-    """(alias, bound_name) pairs of an import statement that import contrib."""
+    """(alias, bound_name) pairs of an import statement that import contrib.
+
+    Imports of tf.layers count too (see the module docstring).
+    """
     found = []
     if isinstance(stmt, cst.Import):
         for alias in stmt.names:
             full = names.dotted_name(alias.name)
-            if names.is_contrib(names.canonical(full)):
+            if _spelled_out(names.canonical(full)):
                 bound = (alias.asname.name.value if alias.asname
                          else full.split(".")[0])
                 found.append((alias, bound))
@@ -71,7 +84,7 @@ def _contrib_aliases(stmt):
         module = names.dotted_name(stmt.module)
         for alias in stmt.names:
             full = module + "." + names.dotted_name(alias.name)
-            if names.is_contrib(names.canonical(full)):
+            if _spelled_out(names.canonical(full)):
                 bound = (alias.asname.name.value if alias.asname
                          else names.dotted_name(alias.name))
                 found.append((alias, bound))
@@ -146,22 +159,31 @@ def spell_out(code):
     """
     resolver = names.Resolver(cst.parse_module(code))
     module = resolver.module
-    tf_name, _ = names.preferred_tf_alias(module)
+    tf_name, tf_path = names.preferred_tf_alias(module)
     tf_import_needed = tf_name is None
     if tf_name is None:
         tf_name = "tf" if "tf" not in names.module_level_names(module) else names.TF
+        tf_path = names.TF
 
     alias_assignments = _alias_assignments(resolver)
 
-    # 1. Find every chain that resolves into tf.contrib.
+    # 1. Find every chain that resolves into tf.contrib, and those that
+    #    resolve into tf.layers through a name imported from it.
     contrib_chains = []
     handled = set()
     for name in resolver.accessed_names():
         chain = names.outer_chain(name, resolver.parents)
-        canon = names.canonical(resolver.chain_path(chain))
+        path = resolver.chain_path(chain)
+        canon = names.canonical(path)
         if names.is_contrib(canon):
             handled.add(name)
-            contrib_chains.append((chain, canon))
+            contrib_chains.append(
+                (chain, tf_name + names.normalize_contrib(canon)[len(names.TF):]))
+        elif names.is_tf_layers(canon) and resolver.name_path(name) not in (
+                names.TF, names.TF_COMPAT_V1):
+            handled.add(name)
+            spelled = path if tf_path == names.TF else canon
+            contrib_chains.append((chain, tf_name + spelled[len(names.TF):]))
 
     # Alias assignments (`slim = tf.contrib.slim`) all of whose uses are
     # spelled out are removed, so their own value needs no rewrite.
@@ -175,10 +197,9 @@ def spell_out(code):
     # 2. Spell them out.
     replace_chain = {}
     changes = []
-    for chain, canon in contrib_chains:
+    for chain, new_text in contrib_chains:
         if chain in removed_values:
             continue
-        new_text = tf_name + names.normalize_contrib(canon)[len(names.TF):]
         old_text = names.dotted_name(chain)
         if new_text != old_text:
             replace_chain[chain] = new_text
