@@ -189,3 +189,48 @@ def test_counting_lists_see_scans():
         tf.compat.v1.trainable_variables()
         assert _Visits.count == 6
         assert np.isfinite(_Visits.count)
+
+
+# Options that give each path its own variables: the fused and tf.layers
+# paths, the moments path (renorm / weights), zero-debias, virtual batches.
+_PARTITIONED_OPTIONS = {
+    "batch_norm": ({}, {"fused": False}, {"renorm": True},
+                   {"zero_debias_moving_mean": True}, {"updates_collections": None}),
+    "batch_normalization": ({}, {"fused": False}, {"renorm": True},
+                            {"virtual_batch_size": 1}),
+    "sync_batch_norm": ({}, {"fused": False}),
+}
+_UNPARTITIONED = ("moving_", "renorm_", "biased", "local_step")
+
+
+@pytest.mark.parametrize(
+    "api, options",
+    [
+        pytest.param(api, options, id=f"{api}-{sorted(options)}")
+        for api in cases.APIS
+        if api.slice_axes is not None  # the normalizations (they have variables)
+        for options in _PARTITIONED_OPTIONS.get(api.name, ({},))
+    ],
+)
+def test_partitioned_variable_scope(api, options):
+    """Under `variable_scope(partitioner=...)`, as TF1: the parameters are
+    partitioned, the moving statistics (and zero-debias variables) are not,
+    and a training step with the updates runs."""
+    with tf.Graph().as_default():
+        x = tf.constant(np.random.RandomState(0).randn(*SHAPE), tf.float32)
+        partitioner = tf.compat.v1.fixed_size_partitioner(2)
+        with tf.compat.v1.variable_scope("model", partitioner=partitioner):
+            y = api.call(x, cases.NHWC, True, **options)
+        names = [v.name for v in tf.compat.v1.global_variables()]
+        parts = [n for n in names if "/part_" in n]
+        assert parts, names
+        assert not [p for p in parts if any(u in p for u in _UNPARTITIONED)]
+        updates = tf.compat.v1.get_collection(_GraphKeys.UPDATE_OPS)
+        with tf.control_dependencies(updates):
+            step = tf.compat.v1.train.GradientDescentOptimizer(0.1).minimize(
+                tf.reduce_sum(tf.square(y))
+            )
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            sess.run(step)
+            assert np.isfinite(sess.run(y)).all()

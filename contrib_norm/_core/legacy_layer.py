@@ -163,6 +163,22 @@ class LegacyLayer(object):
             with tf.compat.v1.name_scope(scope.original_name_scope):
                 yield scope
 
+    @contextlib.contextmanager
+    def partitioner_disabled(self):
+        """Creates the variables inside without the scope's partitioner.
+
+        For variables that cannot be partitioned (moving statistics): TF1's
+        layers cleared the partitioner of their own scope around them, and
+        `add_weight` re-enters that scope, not the current one.
+        """
+        self._set_scope(None)
+        saved = self._scope.partitioner
+        self._scope.set_partitioner(None)
+        try:
+            yield
+        finally:
+            self._scope.set_partitioner(saved)
+
     def add_weight(
         self,
         name,

@@ -175,7 +175,8 @@ def _zero_debias_variables(variable, value, one_minus_decay, sync_kwargs):
     scope_name = variable.name.split(":")[0]
     with tf.compat.v1.variable_scope(
         scope_name, values=[variable, value, one_minus_decay]
-    ):
+    ), variables_lib.partitioner_disabled():
+        # Shaped like the (unpartitioned) moving statistic they debias.
         biased = tf.compat.v1.get_variable(
             _unique_in_scope("biased"),
             shape=variable.shape,

@@ -326,7 +326,7 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                     trainable=True,
                 )
                 setattr(self, name, variable)
-        with variables_lib.partitioner_disabled():
+        with self.partitioner_disabled():
             self.moving_mean = self._statistic(
                 "moving_mean", param_shape, self.moving_mean_initializer
             )
