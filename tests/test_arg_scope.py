@@ -289,7 +289,7 @@ def test_metadata_preserved():
 
 
 def test_key_op_attribute():
-    assert func3._key_op == "%s.func3" % __name__
+    assert func3._key_op == str(func3.__wrapped__)
     assert key(func3) == func3._key_op
     # The undecorated function maps to the same key.
     assert key(func3.__wrapped__) == func3._key_op
@@ -391,3 +391,37 @@ def test_normalizer_fn_scope_reentered(graph):
         conv(x, 1, scope="normed")
     assert [c["scope"] for c in dummy_norm.calls] == ["normed/DummyNorm"]
     assert dummy_norm.calls[0]["scale"] == 3.0
+
+
+def test_distinct_functions_with_one_name_have_distinct_scopes():
+    # TF1 keyed scopes by the function object (str(func)), not by its name.
+    def make(value):
+        @add_arg_scope
+        def f(x, a=value):
+            return a
+
+        return f
+
+    f1, f2 = make(1), make(2)
+    with arg_scope([f1], a=10):
+        assert f1(0) == 10
+        assert f2(0) == 2
+    first = add_arg_scope(lambda x, a=1: a)
+    second = add_arg_scope(lambda x, a=2: a)
+    with arg_scope([first], a=5):
+        assert (first(0), second(0)) == (5, 2)
+
+
+def test_undecorated_function_with_a_decorated_name_is_refused():
+    def h(x, a=1):
+        return a
+
+    decorated = add_arg_scope(h)
+
+    def h(x, a=1):  # noqa: F811 - same name, another function
+        return a
+
+    assert has_arg_scope(decorated) and not has_arg_scope(h)
+    with pytest.raises(ValueError, match="not decorated"):
+        with arg_scope([h], a=3):
+            pass

@@ -19,10 +19,11 @@ those of TensorFlow 1.x:
 * ``arg_scope`` yields the scope dictionary, which can be stored and given back
   to ``arg_scope`` later to re-enter exactly that scope (replacing, not
   extending, whatever scope is active at that point).
-* Scopes are keyed by a string that identifies the undecorated function by its
-  module and qualified name (the decorated function carries it as
-  ``_key_op``), so a function decorated twice, or a re-decorated alias of it,
-  shares one scope.
+* Scopes are keyed by a string that identifies the undecorated function
+  object, ``str(func)`` as in TensorFlow 1.x (the decorated function carries
+  it as ``_key_op``), so a function decorated twice, or a re-decorated alias
+  of it, shares one scope, while two distinct functions never do, even with
+  the same name (two closures made by one factory, two lambdas).
 
 The active scopes form one process-wide stack, as in TensorFlow 1.x.
 """
@@ -82,13 +83,13 @@ def arg_scope_func_key(op):
 
     Returns:
         ``op._key_op`` when the function has been decorated (or wraps a
-        decorated function); otherwise the ``"module.qualname"`` string of
-        ``op`` (or its ``repr`` when it has no name).
+        decorated function); otherwise ``str(op)``, which names the object
+        (``<function f at 0x...>``).
     """
     key = getattr(op, "_key_op", None)
     if key is not None:
         return key
-    return _describe(op)
+    return str(op)
 
 
 def _kwarg_names(func):
