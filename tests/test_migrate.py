@@ -817,6 +817,16 @@ def test_pipeline_reports_unparsable_file():
     assert results["good.py"][1].error is None
 
 
+@pytest.mark.parametrize("code, message", [
+    ("import tensorflow as tf\nprint 'hello'\n",
+     "(line 2): Missing parentheses in call to 'print'"),
+    ("x = 1\ndef f(x:\n    pass\n", "(line 2): "),
+])
+def test_unparsable_file_error_names_line_and_cause(code, message):
+    _, result = migrate_sources({"bad.py": code}, upgrade=False)["bad.py"]
+    assert result.error.startswith("cannot parse as Python " + message)
+
+
 # --- Helpers ------------------------------------------------------------
 
 @pytest.mark.parametrize("path, expected", [
@@ -870,6 +880,15 @@ def test_hint_display():
     assert "needs tf-keras" in hints.hint_for("tensorflow.contrib.layers.conv2d")
 
 
+@pytest.mark.parametrize("name", ["conv2d", "conv2d_transpose",
+                                  "separable_conv2d", "fully_connected"])
+def test_hint_warns_about_contrib_default_relu(name):
+    # Following the hint must not silently drop contrib's default ReLU.
+    hint = hints.hint_for("tensorflow.contrib.layers." + name)
+    assert "activation_fn defaults to relu" in hint
+    assert "normalizer_fn" in hint
+
+
 def test_parse_tf_upgrade_v2_log():
     report = src("""
         TensorFlow 2.0 Upgrade Script
@@ -912,3 +931,16 @@ def test_parse_tf_upgrade_v2_log():
                                     "tf.contrib.layers.batch_norm"]
     assert a[2].text == "a warning that\ngoes on for two lines"
     assert messages["sub/b.py"][0].renamed is None
+
+
+def test_unlogged_tf_upgrade_v2_import_change_is_reported():
+    # tf_upgrade_v2 rewrites the compat.v1 import without logging it.
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow.compat.v1 as tf
+        x = tf.placeholder(tf.float32)
+        """)})["m.py"]
+    assert code.splitlines()[0] == "import tensorflow as tf"
+    described = [(c.line, c.describe()) for c in result.changes]
+    assert (1, "import tensorflow.compat.v1 as tf -> import tensorflow as tf") \
+        in described
+    assert sum(line == 2 for line, _ in described) == 1  # logged once only

@@ -200,18 +200,31 @@ def test_inplace_unparsable_untouched(tmp_path):
     assert infile.read_text() == UNPARSABLE
 
 
-def test_crlf_and_encoding_preserved(tmp_path):
+@pytest.mark.parametrize("passes", [["--no-upgrade-v2"], []],
+                         ids=["without-tf_upgrade_v2", "with-tf_upgrade_v2"])
+def test_crlf_and_encoding_preserved(tmp_path, passes):
+    # tf_upgrade_v2 writes LF; the CRLF endings come back all the same.
     code = "# -*- coding: latin-1 -*-\r\nimport tensorflow as tf\r\n# caf\xe9\r\n" \
            "y = tf.contrib.layers.layer_norm(x)\r\n"
     infile = tmp_path / "in.py"
     infile.write_bytes(code.encode("latin-1"))
     outfile = tmp_path / "out.py"
     assert run_main(["--infile", infile, "--outfile", outfile, "--reportfile",
-                     tmp_path / "r.txt", "--no-upgrade-v2"]) == 0
+                     tmp_path / "r.txt"] + passes) == 0
     data = outfile.read_bytes()
     assert data == ("# -*- coding: latin-1 -*-\r\nimport tensorflow as tf\r\n"
                     "import contrib_norm\r\n# caf\xe9\r\n"
                     "y = contrib_norm.layers.layer_norm(x)\r\n").encode("latin-1")
+
+
+def test_crlf_file_with_nothing_to_convert_is_unchanged(tmp_path):
+    infile = tmp_path / "in.py"
+    infile.write_bytes(b"import tensorflow as tf\r\n\r\nx = 1  # nothing\r\n")
+    outfile = tmp_path / "out.py"
+    assert run_main(["--infile", infile, "--outfile", outfile, "--reportfile",
+                     tmp_path / "r.txt"]) == 0
+    assert outfile.read_bytes() == infile.read_bytes()
+    assert "0 changed" in (tmp_path / "r.txt").read_text()
 
 
 # --- Trees ------------------------------------------------------------

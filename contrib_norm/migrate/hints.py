@@ -2,22 +2,33 @@
 
 LEGACY_KERAS = "needs tf-keras + TF_USE_LEGACY_KERAS=1"
 
+# contrib's layer functions applied a ReLU by default and took a
+# normalizer_fn; tf.layers / Keras do neither.
+_CONTRIB_LAYER_NOTE = (" (note: activation_fn defaults to relu in contrib, "
+                       "activation to None there; normalizer_fn / "
+                       "normalizer_params become an explicit call on the "
+                       "output, before the activation)")
+
 _LAYERS = {
-    "conv2d": "use tf.compat.v1.layers.conv2d (%s) or keras.layers.Conv2D",
-    "convolution2d": "use tf.compat.v1.layers.conv2d (%s) or keras.layers.Conv2D",
+    "conv2d": "use tf.compat.v1.layers.conv2d (%s) or keras.layers.Conv2D"
+              + _CONTRIB_LAYER_NOTE,
+    "convolution2d": "use tf.compat.v1.layers.conv2d (%s) or "
+                     "keras.layers.Conv2D" + _CONTRIB_LAYER_NOTE,
     "convolution": "use tf.compat.v1.layers.conv2d/conv1d/conv3d (%s) or "
-                   "keras.layers.Conv2D",
-    "conv1d": "use tf.compat.v1.layers.conv1d (%s) or keras.layers.Conv1D",
-    "conv3d": "use tf.compat.v1.layers.conv3d (%s) or keras.layers.Conv3D",
+                   "keras.layers.Conv2D" + _CONTRIB_LAYER_NOTE,
+    "conv1d": "use tf.compat.v1.layers.conv1d (%s) or keras.layers.Conv1D"
+              + _CONTRIB_LAYER_NOTE,
+    "conv3d": "use tf.compat.v1.layers.conv3d (%s) or keras.layers.Conv3D"
+              + _CONTRIB_LAYER_NOTE,
     "conv2d_transpose": "use tf.compat.v1.layers.conv2d_transpose (%s) or "
-                        "keras.layers.Conv2DTranspose",
+                        "keras.layers.Conv2DTranspose" + _CONTRIB_LAYER_NOTE,
     "convolution2d_transpose": "use tf.compat.v1.layers.conv2d_transpose (%s) "
-                               "or keras.layers.Conv2DTranspose",
+                               "or keras.layers.Conv2DTranspose"
+                               + _CONTRIB_LAYER_NOTE,
     "separable_conv2d": "use tf.compat.v1.layers.separable_conv2d (%s) or "
-                        "keras.layers.SeparableConv2D",
+                        "keras.layers.SeparableConv2D" + _CONTRIB_LAYER_NOTE,
     "fully_connected": "use tf.compat.v1.layers.dense (%s) or "
-                       "keras.layers.Dense (note: activation defaults to "
-                       "relu in fully_connected, to None in dense)",
+                       "keras.layers.Dense" + _CONTRIB_LAYER_NOTE,
     "linear": "use tf.compat.v1.layers.dense (%s) or keras.layers.Dense",
     "flatten": "use tf.compat.v1.layers.flatten (%s) or "
                "tf.reshape(x, [tf.shape(x)[0], -1])",

@@ -1,5 +1,7 @@
 """The three passes, chained over a set of sources, with line bookkeeping."""
 
+import difflib
+
 import libcst as cst
 
 from contrib_norm.migrate import rewrite as rewrite_pass
@@ -16,7 +18,21 @@ from contrib_norm.migrate.report import line_map
 from contrib_norm.migrate.report import merge_changes
 
 
-def _syntax_error(error):
+def _syntax_error(error, code=None):
+    """Why `code` does not parse, as Python itself says it (with the line).
+
+    LibCST's own message ("Syntax Error @ 3:1") names neither the problem nor,
+    always, its line; `compile` does (e.g. "Missing parentheses in call to
+    'print'" for Python 2 code), so its message is used when it has one.
+    """
+    if code is not None:
+        try:
+            compile(code, "<migrated file>", "exec", dont_inherit=True)
+        except SyntaxError as e:
+            where = " (line %d)" % e.lineno if e.lineno else ""
+            return "cannot parse as Python%s: %s" % (where, e.msg)
+        except (ValueError, RecursionError, MemoryError):
+            pass
     lines = str(error).strip().splitlines()
     first = lines[0] if lines else repr(error)
     where = ""
@@ -57,6 +73,28 @@ def _from_upgrade_messages(messages):
     return changes, issues
 
 
+def _unlogged_changes(before, after, logged):
+    """Lines tf_upgrade_v2 changed without logging them, as Changes.
+
+    It rewrites `import tensorflow.compat.v1 as tf` to `import tensorflow as
+    tf` (and the uses to `tf.compat.v1.<name>`) but logs only the uses; the
+    report lists every change. Only lines replaced one for one are listed.
+    """
+    logged_lines = {c.line for c in logged}
+    old, new = before.splitlines(), after.splitlines()
+    found = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for offset in range(i2 - i1):
+            line = i1 + offset + 1
+            if line not in logged_lines:
+                found.append(Change(line, old[i1 + offset].strip(),
+                                    new[j1 + offset].strip(), UPGRADE_V2))
+    return found
+
+
 def _place(entries, to_input, to_output):
     for entry in entries:
         line = entry.line
@@ -87,7 +125,7 @@ def migrate_sources(sources, upgrade=True, display=None):
         try:
             stage1[rel] = spell_out_pass.spell_out(code)
         except cst.ParserSyntaxError as e:
-            result.error = _syntax_error(e)
+            result.error = _syntax_error(e, code)
         except RecursionError:
             result.error = "cannot parse as Python: nesting too deep"
 
@@ -117,12 +155,13 @@ def migrate_sources(sources, upgrade=True, display=None):
                     "only recognises the name `tf`, so its renames were not "
                     "applied to this file" % p1.tf_alias, NOTE))
         t2 = upgraded.outputs.get(rel, t1) if upgraded is not None else t1
+        changes2.extend(_unlogged_changes(t1, t2, changes2))
         try:
             p3 = rewrite_pass.rewrite(t2)
         except cst.ParserSyntaxError as e:
             p3 = spell_out_pass.PassOutput(t2, [], [Issue(
                 None, "", "pass 3 skipped, tf_upgrade_v2's output could not "
-                "be parsed: " + _syntax_error(e), MANUAL)])
+                "be parsed: " + _syntax_error(e, t2), MANUAL)])
         t3 = p3.code
 
         back1, back2 = line_map(t0, t1), line_map(t1, t2)

@@ -126,6 +126,17 @@ def parse_log(text, intree):
     return messages
 
 
+def _with_line_endings_of(source, output):
+    """`output` with the line endings of `source`.
+
+    tf_upgrade_v2 reads and writes in text mode, so it turns CRLF files into
+    LF ones; the migration changes nothing but the code it converts.
+    """
+    if "\r\n" in source and "\r\n" not in output:
+        return output.replace("\n", "\r\n")
+    return output
+
+
 def run(sources, timeout=TIMEOUT_S):
     """Runs tf_upgrade_v2 on a set of sources.
 
@@ -163,7 +174,7 @@ def run(sources, timeout=TIMEOUT_S):
             path = os.path.join(workdir, "out", rel)
             if os.path.isfile(path):
                 with open(path, encoding="utf-8", newline="") as f:
-                    outputs[rel] = f.read()
+                    outputs[rel] = _with_line_endings_of(sources[rel], f.read())
         report_path = os.path.join(workdir, "report.txt")
         messages = {}
         if os.path.isfile(report_path):
