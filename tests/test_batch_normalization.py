@@ -565,6 +565,53 @@ def test_class_api():
         assert len(tf.compat.v1.global_variables()) == 4
 
 
+def test_class_api_rest_of_tf_layers_layer():
+    """The other public methods of tf.layers.Layer that graph code used."""
+    with tf.Graph().as_default() as graph, session(graph) as sess:
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3])
+        layer = BatchNormalization(name="bn", gamma_regularizer=tf.nn.l2_loss)
+        with pytest.raises(ValueError, match="isn't built"):
+            layer.count_params()
+        with pytest.raises(AttributeError, match="not connected"):
+            layer.input
+        y = layer(x, training=True)
+        assert layer.count_params() == 12
+        assert (layer.input, layer.output, layer.graph) == (x, y, graph)
+        assert layer.compute_output_shape([None, 3]).as_list() == [None, 3]
+        assert layer.get_updates_for(x) == layer.updates
+        assert layer.get_updates_for(None) == []
+        assert layer.get_losses_for(None) == layer.losses
+        assert layer.get_losses_for(x) == []
+        extra = tf.reduce_sum(x)
+        layer.add_loss(extra)
+        assert layer.losses[-1] is extra
+        assert tf.compat.v1.losses.get_regularization_losses()[-1] is extra
+
+        sess.run(tf.compat.v1.global_variables_initializer())
+        gamma, beta, mean, variance = layer.get_weights()
+        np.testing.assert_array_equal(gamma, np.ones(3))
+        layer.set_weights([gamma * 2, beta, mean + 1, variance])
+        values = sess.run(layer.weights)
+        np.testing.assert_array_equal(values[0], np.full(3, 2.0))
+        np.testing.assert_array_equal(values[2], np.ones(3))
+        with pytest.raises(ValueError, match="expecting 4 weights"):
+            layer.set_weights([gamma])
+        with pytest.raises(ValueError, match="not compatible"):
+            layer.set_weights([np.ones(4), beta, mean, variance])
+
+        config = layer.get_config()
+        assert config["axis"] == [1] and config["momentum"] == 0.99
+        assert "renorm" not in config and "virtual_batch_size" not in config
+        copy = BatchNormalization.from_config(config)
+        assert copy.momentum == layer.momentum and copy.gamma_regularizer is tf.nn.l2_loss
+
+        layer(x)  # a second call: `input` is no longer defined
+        with pytest.raises(AttributeError, match="multiple inbound nodes"):
+            layer.input
+    with pytest.raises(ValueError, match="default session"):
+        layer.get_weights()
+
+
 def test_trainable_false_only_changes_collections():
     """TF1: no trainable variables and no updates; still batch statistics."""
     x_value = ref_lib.random_batches((4, 5), 1)[0]

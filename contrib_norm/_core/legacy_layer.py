@@ -13,19 +13,36 @@ This class keeps what graph-mode users observe of it:
   added to REGULARIZATION_LOSSES once, on creation;
 * `.variables`, `.trainable_variables`, `.non_trainable_variables`,
   `.updates`, `.losses`, and the updates added to UPDATE_OPS after each call
-  (none when the layer is not trainable, as in TF1).
+  (none when the layer is not trainable, as in TF1);
+* the rest of the public layer API graph-mode code used: `apply`,
+  `add_weight` / `add_variable`, `add_loss`, `get_updates_for`,
+  `get_losses_for`, `count_params`, `get_weights` / `set_weights` (in the
+  default session: there is no Keras session), `compute_output_shape`,
+  `get_config` / `from_config`, `input`, `output` and `graph`.
 """
 
 import contextlib
 import re
 import weakref
 
+import numpy as np
 import tensorflow as tf
 
 from contrib_norm._core import variables as variables_lib
 
 _GraphKeys = tf.compat.v1.GraphKeys
 _NAME_UIDS = weakref.WeakKeyDictionary()
+
+
+def _default_session(method):
+    session = tf.compat.v1.get_default_session()
+    if session is None:
+        raise ValueError(
+            f"`{method}` reads or writes variable values and needs a default "
+            "session: call it inside `with session.as_default():` (TF1 used "
+            "the Keras session, which contrib_norm does not have)."
+        )
+    return session
 
 
 def _snake_case(name):
@@ -63,6 +80,8 @@ class LegacyLayer(object):
         self._non_trainable_weights = []
         self._updates = []
         self._losses = []
+        self._calls = []  # (inputs, outputs) of each call
+        self._call_updates = []  # (inputs, updates the call added)
         self._current_scope = None
         self._init_set_name(name)
         if scope:
@@ -233,8 +252,131 @@ class LegacyLayer(object):
             self._non_trainable_weights.append(variable)
         return variable
 
-    def add_update(self, update):
+    def add_variable(self, *args, **kwargs):
+        """Deprecated TF1 alias of `add_weight`."""
+        return self.add_weight(*args, **kwargs)
+
+    def add_update(self, update, inputs=None):
+        del inputs  # every update of these layers depends on their inputs
         self._updates.append(update)
+
+    def add_loss(self, losses, inputs=None):
+        """Adds losses to `.losses` and REGULARIZATION_LOSSES, as TF1 layers.
+
+        Args:
+          losses: a loss tensor or a list of them (None entries are skipped).
+          inputs: the inputs the losses depend on (None: unconditional).
+        """
+        del inputs
+        if not isinstance(losses, (list, tuple)):
+            losses = [losses]
+        for loss in losses:
+            if loss is not None:
+                self._losses.append(loss)
+                tf.compat.v1.add_to_collection(_GraphKeys.REGULARIZATION_LOSSES, loss)
+
+    def get_updates_for(self, inputs):
+        """The updates that depend on `inputs` (None: the unconditional ones).
+
+        A normalization's updates all depend on the inputs they were built
+        for, so `get_updates_for(None)` is empty, as in TF1.
+        """
+        if inputs is None:
+            return []
+        wanted = {id(t) for t in tf.nest.flatten(inputs)}
+        return [
+            update
+            for inputs_of_call, updates in self._call_updates
+            if id(inputs_of_call) in wanted
+            for update in updates
+        ]
+
+    def get_losses_for(self, inputs):
+        """The losses that depend on `inputs`: the regularization losses are
+        unconditional (`get_losses_for(None)`)."""
+        return self.losses if inputs is None else []
+
+    def count_params(self):
+        """The number of scalars in the layer's variables (once built)."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer {self.name}, but "
+                "the layer isn't built. You can build it manually via: "
+                f"`{self.name}.build(batch_input_shape)`."
+            )
+        return int(sum(v.shape.num_elements() for v in self.weights))
+
+    def get_weights(self):
+        """The values of `.weights`, read in the default session.
+
+        TF1 read them in the Keras session; without Keras, run this inside
+        `with sess.as_default():` (or a `with tf.compat.v1.Session() as
+        sess:` block).
+        """
+        return _default_session("get_weights").run(self.weights)
+
+    def set_weights(self, weights):
+        """Assigns `weights` (NumPy arrays, in the order of `.weights`) in the
+        default session, without adding ops to the graph."""
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer {self.name} with "
+                f"a weight list of length {len(weights)}, but the layer was "
+                f"expecting {len(params)} weights. Provided weights: "
+                f"{str(weights)[:50]}..."
+            )
+        session = _default_session("set_weights")
+        for variable, value in zip(params, weights):
+            value = np.asarray(value)
+            if not variable.shape.is_compatible_with(value.shape):
+                raise ValueError(
+                    f"Layer {self.name} weight shape {variable.shape} is not "
+                    f"compatible with provided weight shape {value.shape}."
+                )
+            # What the deprecated `Variable.load` does: run the initializer
+            # with the value fed for its initial value.
+            initializer = variable.initializer
+            session.run(initializer, {initializer.inputs[1]: value})
+
+    def compute_output_shape(self, input_shape):
+        """A normalization keeps the shape of its input."""
+        return tf.TensorShape(input_shape)
+
+    def get_config(self):
+        """The constructor arguments that rebuild an equal layer."""
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    @property
+    def input(self):
+        """The input of the layer's only call."""
+        return self._only_call("input")[0]
+
+    @property
+    def output(self):
+        """The output of the layer's only call."""
+        return self._only_call("output")[1]
+
+    @property
+    def graph(self):
+        """The graph of the layer's first call (None before it)."""
+        return self._calls[0][0].graph if self._calls else None
+
+    def _only_call(self, what):
+        if not self._calls:
+            raise AttributeError(
+                f"Layer {self.name} is not connected, no {what} to return."
+            )
+        if len(self._calls) > 1:
+            raise AttributeError(
+                f"Layer {self.name} has multiple inbound nodes, hence the "
+                f'notion of "layer {what}" is ill-defined.'
+            )
+        return self._calls[0]
 
     # ---- calling ------------------------------------------------------------
     def build(self, input_shape):
@@ -256,7 +398,10 @@ class LegacyLayer(object):
                     self._dtype = inputs.dtype.base_dtype
                 self.build(inputs.shape)
                 self.built = True
+            updates_before = len(self._updates)
             outputs = self.call(inputs, *args, **kwargs)
+        self._calls.append((inputs, outputs))
+        self._call_updates.append((inputs, self._updates[updates_before:]))
         # TF1 touched UPDATE_OPS (creating it) even when adding nothing.
         collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
         if self.trainable:

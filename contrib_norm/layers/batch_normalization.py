@@ -249,6 +249,40 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self._input_rank = None
         self._input_axis_sizes = {}
 
+    def get_config(self):
+        """The constructor arguments, as TF1's layer gave them.
+
+        Initializers, regularizers and constraints are the objects themselves
+        (TF1 serialized them with Keras); as in TF1, the renorm arguments are
+        included only with `renorm`, `virtual_batch_size` only when set, and
+        `adjustment` (a function) never.
+        """
+        config = dict(
+            super().get_config(),
+            axis=self.axis,
+            momentum=self.momentum,
+            epsilon=self.epsilon,
+            center=self.center,
+            scale=self.scale,
+            beta_initializer=self.beta_initializer,
+            gamma_initializer=self.gamma_initializer,
+            moving_mean_initializer=self.moving_mean_initializer,
+            moving_variance_initializer=self.moving_variance_initializer,
+            beta_regularizer=self.beta_regularizer,
+            gamma_regularizer=self.gamma_regularizer,
+            beta_constraint=self.beta_constraint,
+            gamma_constraint=self.gamma_constraint,
+        )
+        if self.renorm:
+            config.update(
+                renorm=True,
+                renorm_clipping=self.renorm_clipping,
+                renorm_momentum=self.renorm_momentum,
+            )
+        if self.virtual_batch_size is not None:
+            config["virtual_batch_size"] = self.virtual_batch_size
+        return config
+
     # ---- building -----------------------------------------------------------
     def _fused_can_be_used(self, rank):
         axes = self.axis
