@@ -122,13 +122,16 @@ def test_batch_norm_errors(kwargs, shape, error, patterns):
     "case",
     [
         # (kwargs, rank) reaching each implementation, with the TF1 words.
-        (dict(zero_debias_moving_mean=True), 4, "has undefined `C` dimension"),
-        (dict(updates_collections=None), 2, "has undefined `C` dimension"),
+        (dict(zero_debias_moving_mean=True), 4,
+         "has undefined `C` dimension (None,)."),
+        (dict(updates_collections=None), 2,
+         "`C` dimension must be known but is None."),
         (dict(), 4, "Input has undefined `axis` dimension"),
         (dict(), 3, "Input has undefined `axis` dimension"),
         (dict(fused=False, zero_debias_moving_mean=True), 4,
          "has undefined channels dimension"),
-        (dict(batch_weights="given"), 5, "has undefined channels dimension"),
+        (dict(batch_weights="given"), 5,
+         "has undefined channels dimension (None,)."),
     ],
     ids=["fused", "fused_rank2", "layer_fused", "layer", "moments", "weighted"],
 )

@@ -345,10 +345,14 @@ def _fused_path(inputs, options):
         options.scope, "BatchNorm", [inputs], reuse=options.reuse
     ) as sc:
         original_inputs = inputs
+        axis = channels_axis(data_format, inputs.shape.rank)
+        if inputs.shape.rank == 2 and inputs.shape[axis] is None:
+            raise ValueError(
+                "`C` dimension must be known but is None. Received: inputs "
+                f"with shape={inputs.shape}"
+            )
         channels = inputs_lib.static_dim(
-            inputs,
-            channels_axis(data_format, inputs.shape.rank),
-            "has undefined `C` dimension",
+            inputs, axis, "has undefined `C` dimension (None,)"
         )
         if original_inputs.shape.rank == 2:
             new_shape = (
@@ -500,7 +504,7 @@ def _moments_path(inputs, options, batch_weights):
         axis = channels_axis(data_format, rank)
         moments_axes = [i for i in range(rank) if i != axis]
         channels = inputs_lib.static_dim(
-            inputs, axis, "has undefined channels dimension"
+            inputs, axis, "has undefined channels dimension (None,)"
         )
         params_shape = [channels]
         beta, gamma = _beta_and_gamma(params_shape, dtype, options, False)

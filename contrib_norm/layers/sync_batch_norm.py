@@ -270,7 +270,7 @@ def _sync_batch_norm(
         custom_getter=variables_lib.model_variable_getter,
     ) as sc:
         channels = inputs_lib.static_dim(
-            inputs, axis, "has undefined channels dimension"
+            inputs, axis, "has undefined channels dimension (None,)"
         )
         variables = _Variables(
             [channels],
