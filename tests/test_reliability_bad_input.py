@@ -104,3 +104,53 @@ def test_training_flag_of_another_type(api):
         inputs = tf.compat.v1.placeholder(tf.float32, [4, 2, 2, 3])
         with pytest.raises(TypeError, match=rf"`{api.training_arg}`.*Received"):
             api.call(inputs, cases.NHWC, "yes")
+
+
+# Hyper-parameters that are numbers: (function, argument) for each function
+# that has them. Legacy TensorFlow failed deep inside an op ("None values not
+# supported.", "unsupported operand type(s)") or, for some, took None.
+_NUMBER_ARGUMENTS = (
+    ("batch_norm", ("decay", "epsilon", "renorm_decay")),
+    ("sync_batch_norm", ("decay", "epsilon", "renorm_decay")),
+    ("batch_normalization", ("momentum", "epsilon", "renorm_momentum")),
+    ("group_norm", ("epsilon",)),
+    ("instance_norm", ("epsilon",)),
+    ("switchable_norm", ("decay", "epsilon")),
+)
+
+
+@pytest.mark.parametrize(
+    "name, arg_name, value",
+    [
+        (name, arg_name, value)
+        for name, arg_names in _NUMBER_ARGUMENTS
+        for arg_name in arg_names
+        for value in (None, "0.1", True)
+    ],
+)
+def test_number_arguments_reject_non_numbers(name, arg_name, value):
+    api = cases.API_BY_NAME[name]
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [2, 3, 3, 4])
+        with pytest.raises(TypeError) as info:
+            api.call(x, cases.NHWC, True, **{arg_name: value})
+    assert str(info.value) == (
+        f"`{arg_name}` must be a number or a scalar tensor. "
+        f"Received: {arg_name}={value!r}"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        # The fused kernel takes epsilon as an attribute: a Python float.
+        ("batch_norm", {"fused": False}),
+        ("group_norm", {}),
+        ("switchable_norm", {}),
+    ],
+)
+def test_number_arguments_accept_tensors(name, kwargs):
+    api = cases.API_BY_NAME[name]
+    with tf.Graph().as_default():
+        x = tf.compat.v1.placeholder(tf.float32, [2, 3, 3, 4])
+        api.call(x, cases.NHWC, True, epsilon=tf.constant(1e-3), **kwargs)

@@ -1,5 +1,7 @@
 """Converting and checking the `inputs` argument of a normalization layer."""
 
+import numbers
+
 import tensorflow as tf
 
 
@@ -58,3 +60,24 @@ def static_dim(tensor, axis, legacy_phrase, arg_name="inputs"):
             f"Received: {arg_name} with shape={tensor.shape}"
         )
     return int(size)
+
+
+def check_numbers(**values):
+    """Rejects hyper-parameters (epsilon, decay, momentum, ...) that are not
+    numbers: a real number or a tensor passes; None, a string or a bool gets
+    a TypeError naming the argument, not an error deep inside TensorFlow.
+
+    Args:
+      **values: the arguments to check, by name.
+
+    Raises:
+      TypeError: for a value that is neither a real number nor a tensor.
+    """
+    for arg_name, value in values.items():
+        if tf.is_tensor(value) or isinstance(value, tf.Variable):
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"`{arg_name}` must be a number or a scalar tensor. "
+                f"Received: {arg_name}={value!r}"
+            )

@@ -112,9 +112,7 @@ def check_keys(
 ):
     """Rejects unknown keys in the `param_initializers` and
     `variables_collections` dicts (TF1 silently ignored misspelt ones)."""
-    variables_lib.check_dict_keys(
-        "param_initializers", param_initializers, initializer_names
-    )
+    variables_lib.check_dict("param_initializers", param_initializers, initializer_names)
     variables_lib.check_dict_keys(
         "variables_collections", variables_collections, variable_names
     )

@@ -28,6 +28,17 @@ def check_dict_keys(arg_name, value, allowed):
         )
 
 
+def check_dict(arg_name, value, allowed):
+    """None or a dict whose keys are among `allowed`, else an error naming
+    `arg_name` (a TypeError for a value that is not a dict)."""
+    if value is not None and not isinstance(value, dict):
+        raise TypeError(
+            f"`{arg_name}` must be a dict with keys among {list(allowed)}. "
+            f"Received: {arg_name}={value!r}"
+        )
+    check_dict_keys(arg_name, value, allowed)
+
+
 def collections_for(variables_collections, name):
     """The collections for variable `name` (a list, a per-name dict, or None)."""
     if isinstance(variables_collections, dict):

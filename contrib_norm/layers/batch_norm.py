@@ -176,6 +176,9 @@ def batch_norm(
         batch_weights=batch_weights,
         zero_debias_moving_mean=zero_debias_moving_mean,
         updates_collections=updates_collections,
+        decay=decay,
+        epsilon=epsilon,
+        renorm_decay=renorm_decay,
     )
     options = _Options(
         decay=decay,
@@ -243,6 +246,9 @@ def _validate_arguments(
     batch_weights,
     zero_debias_moving_mean,
     updates_collections,
+    decay,
+    epsilon,
+    renorm_decay,
 ):
     """The argument checks of `batch_norm` (and `sync_batch_norm`).
 
@@ -250,15 +256,17 @@ def _validate_arguments(
       `(inputs, rank)`: the input as a floating-point tensor, and its rank.
     """
     validate_data_format(data_format)
+    inputs_lib.check_numbers(decay=decay, epsilon=epsilon, renorm_decay=renorm_decay)
     inputs = inputs_lib.as_float_tensor(inputs)
     rank = inputs_lib.known_rank(inputs)
     inputs_lib.require_min_rank(
         inputs, rank, 2, function, expected="rank 2 or more ([batch, channels])"
     )
-    _check_dict("param_initializers", param_initializers, _PARAM_NAMES)
-    _check_dict("param_regularizers", param_regularizers, _REGULARIZED_PARAMS)
+    check_dict = variables_lib.check_dict
+    check_dict("param_initializers", param_initializers, _PARAM_NAMES)
+    check_dict("param_regularizers", param_regularizers, _REGULARIZED_PARAMS)
     if isinstance(variables_collections, dict):
-        _check_dict("variables_collections", variables_collections, _PARAM_NAMES)
+        check_dict("variables_collections", variables_collections, _PARAM_NAMES)
     _check_renorm_clipping(renorm_clipping)
     training_flag.static_value(is_training)
     if renorm and (
@@ -275,16 +283,6 @@ def _validate_arguments(
             f"{zero_debias_moving_mean!r}"
         )
     return inputs, rank
-
-
-def _check_dict(arg_name, value, allowed):
-    """None or a dict whose keys are among `allowed`."""
-    if value is not None and not isinstance(value, dict):
-        raise TypeError(
-            f"`{arg_name}` must be a dict with keys among {list(allowed)}. "
-            f"Received: {arg_name}={value!r}"
-        )
-    variables_lib.check_dict_keys(arg_name, value, allowed)
 
 
 def _beta_and_gamma(params_shape, dtype, options, regularized):

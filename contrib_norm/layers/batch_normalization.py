@@ -9,6 +9,7 @@ import numbers
 
 import tensorflow as tf
 
+from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import legacy_layer
 from contrib_norm._core import moments as moments_lib
 from contrib_norm._core import moving_averages
@@ -233,6 +234,9 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self.gamma_regularizer = gamma_regularizer
         self.beta_constraint = beta_constraint
         self.gamma_constraint = gamma_constraint
+        inputs_lib.check_numbers(
+            momentum=momentum, epsilon=epsilon, renorm_momentum=renorm_momentum
+        )
         _check_virtual_batch_size(virtual_batch_size, adjustment)
         self.renorm = renorm
         self.virtual_batch_size = virtual_batch_size

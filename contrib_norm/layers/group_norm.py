@@ -115,6 +115,7 @@ def group_norm(
       TypeError: if `inputs` is not floating point, or an axis or `groups`
         is not an int.
     """
+    inputs_lib.check_numbers(epsilon=epsilon)
     inputs = inputs_lib.as_float_tensor(inputs)
     rank = inputs_lib.known_rank(inputs)
     channels_axis = _axis_in_bounds(channels_axis, rank, "channels_axis")

@@ -87,6 +87,7 @@ def instance_norm(
         undefined; for unknown dict keys.
       TypeError: if `inputs` is not floating point.
     """
+    inputs_lib.check_numbers(epsilon=epsilon)
     inputs = inputs_lib.as_float_tensor(inputs)
     rank = inputs_lib.known_rank(inputs)
     data_format_lib.validate_data_format(data_format)

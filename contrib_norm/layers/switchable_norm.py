@@ -141,6 +141,7 @@ def switchable_norm(
         a bool or bool tensor.
     """
     data_format_lib.validate_data_format(data_format)
+    inputs_lib.check_numbers(decay=decay, epsilon=epsilon)
     inputs = inputs_lib.as_float_tensor(inputs)
     rank = inputs_lib.known_rank(inputs)
     spatial_axes, channels_axis = axes_lib.spatial_and_channels_axes(

@@ -30,6 +30,9 @@ _VALIDATED = (
     "batch_weights",
     "zero_debias_moving_mean",
     "updates_collections",
+    "decay",
+    "epsilon",
+    "renorm_decay",
 )
 _FUSED_DTYPES = (tf.float16, tf.bfloat16, tf.float32)
 _ON_READ = dict(
