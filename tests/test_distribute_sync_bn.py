@@ -204,3 +204,35 @@ def test_all_reduce_needs_a_replica_context():
     with tf.Graph().as_default():
         with pytest.raises(RuntimeError, match="replica context"):
             distribute.all_reduce_sum(tf.zeros([3]))
+
+
+@pytest.mark.parametrize("kwargs", _OPTIONS, ids=lambda k: ",".join(sorted(k)) or "defaults")
+@pytest.mark.parametrize("data_format, tail", _LAYOUTS[:2] + _LAYOUTS[3:])
+def test_one_all_reduce_of_2c_plus_1_values(monkeypatch, kwargs, data_format, tail):
+    """The moments of a layer cost one all-reduce of 2C + 1 values (the sums,
+    the sums of squares or centred equivalents, and the count); its gradient
+    one more, in the backward pass."""
+    calls = []
+    sum_over_replicas = distribute._sum_over_replicas
+
+    def counting(value, what):
+        calls.append((what, value.shape.as_list()))
+        return sum_over_replicas(value, what)
+
+    monkeypatch.setattr(distribute, "_sum_over_replicas", counting)
+    kwargs = {k: v for k, v in kwargs.items() if k != "param_regularizers"}
+    channels = tail[0] if data_format == "NCHW" else tail[-1]
+
+    def fn():
+        x = tf.compat.v1.placeholder(tf.float32, [4, *tail])
+        extra = dict(kwargs)
+        if extra.get("batch_weights") == "data":
+            extra["batch_weights"] = tf.ones([4])
+        y = contrib_norm.layers.sync_batch_norm(x, data_format=data_format, **extra)
+        forward = list(calls)
+        tf.gradients(y, x)
+        return forward
+
+    forward = _in_replica(fn)
+    assert forward == [("an all-reduce", [2 * channels + 1])]
+    assert calls[1:] == [("the gradient of an all-reduce", [2 * channels + 1])]

@@ -125,11 +125,19 @@ SWITCHABLE = [
 ]
 
 # What the two-worker MultiWorkerMirroredStrategy run repeats (slow).
+# Every layer family once: batch_norm (in place, and renorm),
+# batch_normalization, switchable_norm, sync_batch_norm, and training with
+# sync_batch_norm and with group, instance and layer norm.
 MULTI_WORKER_IDS = [
     PER_REPLICA[1]["id"],
+    PER_REPLICA[6]["id"],
     PER_REPLICA[8]["id"],
+    SWITCHABLE[0]["id"],
     SYNC[1]["id"],
     TRAIN[0]["id"],
+    TRAIN[3]["id"],
+    TRAIN[4]["id"],
+    TRAIN[5]["id"],
 ]
 
 
