@@ -114,7 +114,11 @@ def batch_norm(
     one; `batch_weights` of another dtype than `inputs` are cast to it; on
     the moments path float16 and bfloat16 inputs are normalized in float32
     and cast back (TF1 normalized them in half precision, which loses every
-    digit a few hundred away from zero; the variables keep the input dtype).
+    digit a few hundred away from zero; the variables keep the input dtype);
+    `is_training=None` is a TypeError (TF1 read Keras's learning phase on
+    the rank-4 default path and crashed on the others; contrib_norm has no
+    Keras learning phase); non-numbers for `decay`, `epsilon` and
+    `renorm_decay` are TypeErrors naming them.
 
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
