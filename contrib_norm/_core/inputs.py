@@ -1,4 +1,5 @@
-"""Converting and checking the `inputs` argument of a normalization layer."""
+"""Checking the arguments every normalization layer takes: the `inputs`
+tensor (dtype, rank, static dimensions) and its number hyper-parameters."""
 
 import numbers
 

@@ -80,8 +80,7 @@ class LegacyLayer(object):
         self._non_trainable_weights = []
         self._updates = []
         self._losses = []
-        self._calls = []  # (inputs, outputs) of each call
-        self._call_updates = []  # (inputs, updates the call added)
+        self._calls = []  # (inputs, outputs, updates it added) of each call
         self._current_scope = None
         self._init_set_name(name)
         if scope:
@@ -286,7 +285,7 @@ class LegacyLayer(object):
         wanted = {id(t) for t in tf.nest.flatten(inputs)}
         return [
             update
-            for inputs_of_call, updates in self._call_updates
+            for inputs_of_call, _, updates in self._calls
             if id(inputs_of_call) in wanted
             for update in updates
         ]
@@ -400,8 +399,7 @@ class LegacyLayer(object):
                 self.built = True
             updates_before = len(self._updates)
             outputs = self.call(inputs, *args, **kwargs)
-        self._calls.append((inputs, outputs))
-        self._call_updates.append((inputs, self._updates[updates_before:]))
+        self._calls.append((inputs, outputs, self._updates[updates_before:]))
         # TF1 touched UPDATE_OPS (creating it) even when adding nothing.
         collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
         if self.trainable:

@@ -66,11 +66,9 @@ def _spelled_out(canon):
     return names.is_contrib(canon) or names.is_tf_layers(canon)
 
 
-def _contrib_aliases(stmt):
-    """(alias, bound_name) pairs of an import statement that import contrib.
-
-    Imports of tf.layers count too (see the module docstring).
-    """
+def _spelled_out_aliases(stmt):
+    """(alias, bound_name) pairs of an import statement that import tf.contrib
+    or tf.layers (see the module docstring)."""
     found = []
     if isinstance(stmt, cst.Import):
         for alias in stmt.names:
@@ -213,7 +211,7 @@ def spell_out(code):
     top_level = set(module.body)
     removed_top_lines = []
     for stmt in collector.imports:
-        pairs = _contrib_aliases(stmt)
+        pairs = _spelled_out_aliases(stmt)
         if not pairs:
             continue
         keep = []
