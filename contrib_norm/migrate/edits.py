@@ -34,7 +34,10 @@ class Editor(cst.CSTTransformer):
         self.replace_small = replace_small or {}
         self.insert_top = insert_top
         self.replace_line = replace_line or {}
-        self._placeholders = set()
+        # id -> placeholder line. The nodes are kept alive here: an id of a
+        # freed node can be reused by another node of the tree, which would
+        # then be taken for a placeholder and dropped.
+        self._placeholders = {}
 
     # --- expressions ------------------------------------------------------
     def _chain(self, original, updated):
@@ -74,7 +77,7 @@ class Editor(cst.CSTTransformer):
         if original_node in self.replace_line:
             return updated_node.with_changes(body=self.replace_line[original_node])
         placeholder = updated_node.with_changes(body=[cst.Pass()])
-        self._placeholders.add(id(placeholder))
+        self._placeholders[id(placeholder)] = placeholder
         return placeholder
 
     def _clean_body(self, body):
