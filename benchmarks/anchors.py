@@ -17,6 +17,8 @@ work.
   `tf.Graph`, so no wrapping is needed; see README.md).
 * `three_moments_switchable_norm`: the usual hand-written switchable norm,
   with three independent `tf.nn.moments` calls.
+* `affine_floor`: not an anchor but a floor, `x * gamma + beta` alone: the
+  part of every normalization layer's step that no formulation avoids.
 """
 
 import numpy as np
@@ -257,3 +259,18 @@ def three_moments_switchable_norm(x, decay=0.9, epsilon=1e-5):
     mean = wm[0] * mean_in + wm[1] * mean_ln + wm[2] * mean_bn
     variance = wv[0] * var_in + wv[1] * var_ln + wv[2] * var_bn
     return (x - mean) / tf.sqrt(variance + epsilon) * gamma + beta
+
+
+def affine_floor(x):
+    """`x * gamma + beta` with per-channel (last axis) gamma and beta.
+
+    A normalization layer's training step computes at least this: the output
+    from the input and two per-channel parameters, the gradient of the input
+    and the two parameter gradients (a full-size product and two
+    reductions). With nothing else, no statistics and no updates, its step
+    time is a floor for every layer's: its ratio to an anchor is the best
+    ratio any formulation, in TensorFlow ops or otherwise, could reach on
+    that input (the session call, the input reads and the fetch are in both).
+    """
+    beta, gamma = _beta_gamma(int(x.shape[-1]), True, True, x.dtype.base_dtype)
+    return x * gamma + beta

@@ -46,8 +46,10 @@ def run(comparisons, shape_keys, budget, dtype=tf.float32, device=None, log=prin
     Returns:
       A list of dicts, one per (comparison, shape): the comparison's fields,
       `shape`, the `timing.ratio_summary` figures, `meets_target` (None
-      without a target), `verdict` (`report.ratio_verdict`) and `profile`
-      (graph-level counts of both sides).
+      without a target), `verdict` (`report.ratio_verdict`), `profile`
+      (graph-level counts of both sides) and, for comparisons with a floor,
+      `floor` (the floor's ratio to the anchor: `ratio`, `q25`, `q75`, and
+      its median time `ms`).
     """
     rows = []
     for shape_key in shape_keys:
@@ -59,7 +61,10 @@ def run(comparisons, shape_keys, budget, dtype=tf.float32, device=None, log=prin
                 shape = cases.input_shape(shape_key, comparison.data_format)
                 ours = steps.get(comparison.ours, shape, comparison.mode)
                 anchor = steps.get(comparison.anchor, shape, comparison.mode)
-                times = timing.interleaved([ours, anchor], budget)
+                timed = [ours, anchor]
+                if comparison.floor:
+                    timed.append(steps.get(cases.FLOOR, shape, comparison.mode))
+                times = timing.interleaved(timed, budget)
                 row = {
                     "ours": comparison.ours,
                     "anchor": comparison.anchor,
@@ -70,6 +75,8 @@ def run(comparisons, shape_keys, budget, dtype=tf.float32, device=None, log=prin
                     "target": comparison.target,
                 }
                 row.update(timing.ratio_summary(times[:, 0], times[:, 1]))
+                if comparison.floor:
+                    row["floor"] = _floor(times[:, 2], times[:, 1])
                 row["meets_target"] = (
                     None
                     if comparison.target is None
@@ -89,8 +96,20 @@ def run(comparisons, shape_keys, budget, dtype=tf.float32, device=None, log=prin
     return rows
 
 
+def _floor(floor_times, anchor_times):
+    """The floor's ratio to the anchor (median, quartiles) and its time.
+
+    The floor (`cases.FLOOR`) was timed in the same rounds: its median ratio
+    to the anchor is the best any formulation could reach there, so a target
+    below it is out of reach on that input.
+    """
+    summary = timing.ratio_summary(floor_times, anchor_times)
+    return {key: summary[key] for key in ("ratio", "q25", "q75", "ms")}
+
+
 def _progress(row):
+    floor = f", floor {row['floor']['ratio']:.3f}" if "floor" in row else ""
     return (
         f"  {row['shape_key']:>5} {row['ours']} / {row['anchor']}: "
-        f"{row['ratio']:.3f} ({row['rounds']} rounds)"
+        f"{row['ratio']:.3f}{floor} ({row['rounds']} rounds)"
     )

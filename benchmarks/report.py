@@ -21,14 +21,23 @@ def ratio_verdict(row):
 
     'ok~': the median meets the target but the upper quartile does not;
     'MISSED~': the median misses it but the lower quartile meets it (within
-    the noise: compare with the A/A row).
+    the noise: compare with the A/A row); 'MISSED, floor': the floor timed
+    in the same rounds (`x * gamma + beta` alone) misses it too, so no
+    formulation could meet it on that input.
     """
     target = row["target"]
     if target is None:
         return "info"
     if row["ratio"] <= target:
         return "ok~" if row["q75"] > target else "ok"
+    if "floor" in row and row["floor"]["ratio"] > target:
+        return "MISSED, floor"
     return "MISSED~" if row["q25"] <= target else "MISSED"
+
+
+def floor_text(row):
+    """The floor's ratio to the anchor as a table cell ('' without one)."""
+    return f"{row['floor']['ratio']:.3f}" if "floor" in row else ""
 
 
 def _table(header, rows):
@@ -43,7 +52,7 @@ def comparisons_table(rows):
     """The time-ratio table of `comparisons.run`'s rows."""
     header = [
         "shape", "contrib_norm", "anchor", "mode", "ms", "anchor ms",
-        "ratio", "IQR", "min-max", "target", "", "ops", "full-size",
+        "ratio", "IQR", "min-max", "target", "", "floor", "ops", "full-size",
     ]
     body = []
     for r in rows:
@@ -61,6 +70,7 @@ def comparisons_table(rows):
                 f"{r['min']:.2f}-{r['max']:.2f}",
                 "" if r["target"] is None else f"<= {r['target']}",
                 ratio_verdict(r),
+                floor_text(r),
                 f"{ours['ops']}/{anchor['ops']}",
                 f"{ours['full_size']}/{anchor['full_size']}",
             ]
@@ -157,7 +167,7 @@ def markdown(results):
         parts.append(
             _markdown(
                 ["contrib_norm", "anchor", "mode", "ms", "anchor ms", "ratio",
-                 "IQR", "target", "", "ops", "full-size"],
+                 "IQR", "target", "", "floor", "ops", "full-size"],
                 [
                     [
                         f"`{r['ours']}`"
@@ -170,6 +180,7 @@ def markdown(results):
                         f"{r['q25']:.2f}–{r['q75']:.2f}",
                         "" if r["target"] is None else f"≤ {r['target']}",
                         r["verdict"],
+                        floor_text(r),
                         f"{r['profile']['ours']['ops']}/"
                         f"{r['profile']['anchor']['ops']}",
                         f"{r['profile']['ours']['full_size']}/"

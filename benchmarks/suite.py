@@ -161,9 +161,10 @@ def _summary(rows, memory_rows):
 
     def line(r):
         """One line about row `r`."""
+        floor = f", floor {r['floor']['ratio']:.3f}" if "floor" in r else ""
         return (
             f"{r['shape_key']}: {r['ours']} / {r['anchor']} = {r['ratio']:.3f} "
-            f"(IQR {r['q25']:.2f}-{r['q75']:.2f}, target {r['target']}, "
+            f"(IQR {r['q25']:.2f}-{r['q75']:.2f}, target {r['target']}{floor}, "
             f"{r['verdict']})"
         )
 

@@ -48,10 +48,19 @@ def test_every_comparison_runs():
             profile = row["profile"][side]
             assert profile["ops"] > 0 and profile["run_nodes"] > 0, row
             assert profile["full_size"] >= 1, row
+        if "floor" in row:
+            assert row["floor"]["ratio"] > 0 and row["floor"]["ms"] > 0, row
+    assert sum("floor" in row for row in rows) == sum(
+        c.floor and shape in c.shapes
+        for c in cases.COMPARISONS
+        for shape in ("small", "rank2")
+    )
 
 
 def test_every_builder_is_compared():
     used = {c.ours for c in cases.COMPARISONS} | {c.anchor for c in cases.COMPARISONS}
+    if any(c.floor for c in cases.COMPARISONS):
+        used.add(cases.FLOOR)
     assert used == set(cases.BUILDERS)
 
 
