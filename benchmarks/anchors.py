@@ -264,13 +264,14 @@ def three_moments_switchable_norm(x, decay=0.9, epsilon=1e-5):
 def affine_floor(x):
     """`x * gamma + beta` with per-channel (last axis) gamma and beta.
 
-    A normalization layer's training step computes at least this: the output
-    from the input and two per-channel parameters, the gradient of the input
-    and the two parameter gradients (a full-size product and two
-    reductions). With nothing else, no statistics and no updates, its step
-    time is a floor for every layer's: its ratio to an anchor is the best
-    ratio any formulation, in TensorFlow ops or otherwise, could reach on
-    that input (the session call, the input reads and the fetch are in both).
+    A normalization layer's training step does at least the work of this
+    one: the output from the input and two per-channel parameters, the
+    gradient of the input and the two parameter gradients (a full-size
+    product and two reductions), besides the session call, the input reads
+    and the fetch that every step has. With nothing else, no statistics and
+    no updates, its step time is a floor for every layer's: its ratio to an
+    anchor is, in practice, the best ratio a formulation in TensorFlow ops
+    could reach on that input.
     """
     beta, gamma = _beta_gamma(int(x.shape[-1]), True, True, x.dtype.base_dtype)
     return x * gamma + beta

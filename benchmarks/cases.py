@@ -112,8 +112,8 @@ class Comparison:
       mode: `TRAIN` (forward, backward and the moving-statistics updates)
         or `FORWARD` (the output only).
       data_format: 'NHWC', or 'NCHW' (the input is permuted).
-      floor: whether `FLOOR` is timed in the same rounds, giving the best
-        ratio to the anchor that any formulation could reach there.
+      floor: whether `FLOOR` is timed in the same rounds, giving (in
+        practice) the best ratio to the anchor a formulation could reach.
     """
 
     ours: str

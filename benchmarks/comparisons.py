@@ -100,8 +100,8 @@ def _floor(floor_times, anchor_times):
     """The floor's ratio to the anchor (median, quartiles) and its time.
 
     The floor (`cases.FLOOR`) was timed in the same rounds: its median ratio
-    to the anchor is the best any formulation could reach there, so a target
-    below it is out of reach on that input.
+    to the anchor is, in practice, the best a formulation in TensorFlow ops
+    could reach there, so a target below it is out of reach on that input.
     """
     summary = timing.ratio_summary(floor_times, anchor_times)
     return {key: summary[key] for key in ("ratio", "q25", "q75", "ms")}
