@@ -122,6 +122,11 @@ def normalize_contrib(path):
     return ".".join(parts)
 
 
+def _is_under(path, root):
+    """Whether dotted `path` (or None) is `root` or below it."""
+    return path is not None and (path == root or path.startswith(root + "."))
+
+
 def is_contrib(path):
     """Whether a canonical dotted path is ``tensorflow.contrib`` or below it.
 
@@ -131,7 +136,7 @@ def is_contrib(path):
     Returns:
         A bool.
     """
-    return path is not None and (path == CONTRIB or path.startswith(CONTRIB + "."))
+    return _is_under(path, CONTRIB)
 
 
 def is_tf_layers(path):
@@ -143,7 +148,7 @@ def is_tf_layers(path):
     Returns:
         A bool.
     """
-    return path is not None and (path == LAYERS or path.startswith(LAYERS + "."))
+    return _is_under(path, LAYERS)
 
 
 def outer_chain(node, parents):
