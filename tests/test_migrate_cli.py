@@ -169,9 +169,9 @@ def test_unparsable_file_copied_exit_2(tmp_path, capsys):
     assert rc == 2
     assert outfile.read_text() == UNPARSABLE
     text = report.read_text()
-    assert "could not be parsed" in text
+    assert "could not be converted" in text
     assert "%s: cannot parse as Python" % infile in text
-    assert "copied unchanged" in capsys.readouterr().out
+    assert "(left unchanged)" in capsys.readouterr().out
 
 
 def test_unwritable_output_exit_2(tmp_path, capsys):
@@ -325,12 +325,34 @@ def test_tf_upgrade_v2_failure_reported(tmp_path, monkeypatch):
     outfile = tmp_path / "out.py"
     report = tmp_path / "r.txt"
     rc = run_main(["--infile", infile, "--outfile", outfile, "--reportfile", report])
-    assert rc == 1
-    # Passes 1 and 3 still ran.
-    assert "contrib_norm.layers.batch_norm" in outfile.read_text()
+    # A pass that fails leaves the file as it was, and says so: exit 2.
+    assert rc == 2
+    assert outfile.read_text() == CONVERTIBLE
     text = report.read_text()
-    assert "tf_upgrade_v2 did not run" in text
-    assert "status 3" in text and "boom" in text
+    assert "fake_upgrade.sh exited with status 3: boom" in text
+    assert "1 file(s) could not be converted or copied" in text
+
+
+def test_tf_upgrade_v2_that_does_not_run_fails_every_file_once(tmp_path,
+                                                               monkeypatch):
+    calls = tmp_path / "calls"
+    failing = write(tmp_path / "fake_upgrade.sh",
+                    "#!/bin/sh\necho x >> %s\necho boom >&2\nexit 3\n" % calls)
+    failing.chmod(0o755)
+    monkeypatch.setenv(upgrade_v2.ENV_COMMAND, str(failing))
+    intree = tmp_path / "src"
+    for i in range(6):
+        write(intree / ("m%d.py" % i), CONVERTIBLE)
+    rc = run_main(["--intree", intree, "--outtree", tmp_path / "out",
+                   "--reportfile", tmp_path / "r.txt"])
+    assert rc == 2
+    for i in range(6):
+        assert (tmp_path / "out" / ("m%d.py" % i)).read_text() == CONVERTIBLE
+    # One run for the tree, one probe: no per-file retries.
+    assert calls.read_text().count("x") == 2
+    text = (tmp_path / "r.txt").read_text()
+    assert text.count("tf_upgrade_v2 does not run (fake_upgrade.sh exited "
+                      "with status 3: boom); --no-upgrade-v2 skips it") == 6
 
 
 def test_tf_upgrade_v2_command_lookup(monkeypatch):
@@ -506,7 +528,7 @@ def test_full_tree_compat_v1_import(full_tree):
 def test_full_tree_summary(full_tree):
     _, _, _, report = full_tree
     assert "5 file(s) processed, 4 changed" in report
-    assert "1 file(s) could not be parsed" in report
+    assert "1 file(s) could not be converted or copied" in report
     assert "Unconverted uses: manual work needed (2)" in report
 
 

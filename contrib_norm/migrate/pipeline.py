@@ -1,8 +1,28 @@
-"""The three passes, chained over a set of sources, with line bookkeeping."""
+"""The three passes over one file, with line bookkeeping, and over a set.
 
+One file goes through two stages, around tf_upgrade_v2 (which runs once for a
+whole set of files, see :mod:`upgrade_v2`):
+
+* :func:`prepare`: checks that CPython parses the input, takes its line
+  endings off, runs pass 1;
+* :func:`finish`: runs pass 3 on tf_upgrade_v2's output, collects the changes
+  and issues with input-file line numbers, checks that CPython parses the
+  result, and puts the line endings back.
+
+Each stage is a plain function of picklable values, so the command can run it
+in a contained child process (:mod:`contain`). A stage that cannot convert a
+file raises; the file's output is then its input, unchanged.
+"""
+
+import ast
+import dataclasses
 import difflib
 
 import libcst as cst
+
+from contrib_norm.migrate import line_endings
+from contrib_norm.migrate.contain import InProcess
+from contrib_norm.migrate.contain import Unconvertible
 
 from contrib_norm.migrate import rewrite as rewrite_pass
 from contrib_norm.migrate import spell_out as spell_out_pass
@@ -12,33 +32,42 @@ from contrib_norm.migrate.report import FileResult
 from contrib_norm.migrate.report import Issue
 from contrib_norm.migrate.report import MANUAL
 from contrib_norm.migrate.report import NOTE
+from contrib_norm.migrate.report import UNLOGGED
 from contrib_norm.migrate.report import UPGRADE_V2
 from contrib_norm.migrate.report import compose
 from contrib_norm.migrate.report import line_map
 from contrib_norm.migrate.report import merge_changes
 
 
-def _syntax_error(error, code=None):
-    """Why `code` does not parse, as Python itself says it (with the line).
+def check_parses(code, what):
+    """Raises :class:`Unconvertible` unless CPython parses `code`.
 
-    LibCST's own message ("Syntax Error @ 3:1") names neither the problem nor,
-    always, its line; `compile` does (e.g. "Missing parentheses in call to
-    'print'" for Python 2 code), so its message is used when it has one.
+    The running interpreter's own parser is the judge: LibCST and pasta
+    accept code that CPython rejects (an unknown ``\\N{...}`` name, newer
+    syntax, nesting beyond CPython's limits), and such a file is never
+    converted.
+
+    Args:
+        code: Python source.
+        what: How the failure is introduced, e.g. "cannot parse as Python".
     """
-    if code is not None:
-        try:
-            compile(code, "<migrated file>", "exec", dont_inherit=True)
-        except SyntaxError as e:
-            where = " (line %d)" % e.lineno if e.lineno else ""
-            return "cannot parse as Python%s: %s" % (where, e.msg)
-        except (ValueError, RecursionError, MemoryError):
-            pass
+    try:
+        ast.parse(code)
+    except SyntaxError as e:
+        where = " (line %d)" % e.lineno if e.lineno else ""
+        raise Unconvertible("%s%s: %s" % (what, where, e.msg)) from None
+    except (ValueError, RecursionError, MemoryError) as e:
+        raise Unconvertible("%s: %s" % (
+            what, "nested too deeply" if not isinstance(e, ValueError)
+            else e)) from None
+
+
+def _libcst_error(error, what):
     lines = str(error).strip().splitlines()
     first = lines[0] if lines else repr(error)
-    where = ""
-    if getattr(error, "raw_line", None):
-        where = " (line %d)" % error.raw_line
-    return "cannot parse as Python%s: %s" % (where, first)
+    where = " (line %d)" % error.raw_line if getattr(error, "raw_line", None) \
+        else ""
+    return Unconvertible("%s%s: %s" % (what, where, first))
 
 
 def _handled_by_rewrite(symbol):
@@ -103,85 +132,185 @@ def _place(entries, to_input, to_output):
             entry.out_line = to_output(line)
 
 
-def migrate_sources(sources, upgrade=True, display=None):
+@dataclasses.dataclass
+class Prepared:
+    """One file after :func:`prepare`.
+
+    Attributes:
+        text: The input with ``\\n`` line endings.
+        endings: Each input line's own ending.
+        spelled: Pass 1's output.
+    """
+
+    text: str
+    endings: list
+    spelled: spell_out_pass.PassOutput
+
+
+def prepare(code):
+    """The stage before tf_upgrade_v2: input check and pass 1.
+
+    Args:
+        code: One file's source text.
+
+    Returns:
+        A :class:`Prepared`.
+
+    Raises:
+        Unconvertible: If CPython or LibCST cannot parse the file.
+    """
+    text, endings = line_endings.split(code)
+    check_parses(text, "cannot parse as Python")
+    try:
+        spelled = spell_out_pass.spell_out(text)
+    except cst.ParserSyntaxError as e:
+        raise _libcst_error(e, "LibCST cannot parse it") from None
+    return Prepared(text, endings, spelled)
+
+
+def _upgrade_entries(prepared, messages, t1, t2):
+    changes, issues = _from_upgrade_messages(messages)
+    if prepared.spelled.tf_alias not in (None, "tf"):
+        issues.append(Issue(
+            None, "", "TensorFlow is imported as `%s`; tf_upgrade_v2 only "
+            "recognises the name `tf`, so its renames were not applied to "
+            "this file" % prepared.spelled.tf_alias, NOTE))
+    changes.extend(_unlogged_changes(t1, t2, changes))
+    return changes, issues
+
+
+def _unreported_lines(t0, t3, changes):
+    """Changes for the lines that differ but no pass reported (so that every
+    added, changed or removed line is in the report)."""
+    covered_out = {c.out_line for c in changes if c.out_line is not None}
+    covered_in = {c.line for c in changes if c.line is not None}
+    old, new = t0.splitlines(), t3.splitlines()
+    found = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for j in range(j1, j2):
+            if j + 1 not in covered_out:
+                i = i1 + (j - j1)
+                line = i + 1 if i < i2 else None
+                found.append(Change(line, old[i].strip() if i < i2 else "",
+                                    new[j].strip(), UNLOGGED, out_line=j + 1))
+        for i in range(i1 + (j2 - j1), i2):
+            if i + 1 not in covered_in:
+                found.append(Change(i + 1, old[i].strip(), "", UNLOGGED))
+    return [c for c in found if c.old != c.new]
+
+
+def finish(prepared, upgraded=None, messages=()):
+    """The stage after tf_upgrade_v2: pass 3, the report entries, the checks.
+
+    Args:
+        prepared: The file's :class:`Prepared`.
+        upgraded: tf_upgrade_v2's output for it, or None if it was not run.
+        messages: tf_upgrade_v2's log entries for it.
+
+    Returns:
+        ``(new_source, FileResult)``; the source has the input's line endings.
+
+    Raises:
+        Unconvertible: If pass 3 cannot parse tf_upgrade_v2's output, or
+            CPython cannot parse the result.
+    """
+    t0, t1 = prepared.text, prepared.spelled.code
+    t2 = t1 if upgraded is None else upgraded
+    changes2, issues2 = ([], []) if upgraded is None else \
+        _upgrade_entries(prepared, messages, t1, t2)
+    try:
+        p3 = rewrite_pass.rewrite(t2)
+    except cst.ParserSyntaxError as e:
+        raise _libcst_error(e, "tf_upgrade_v2's output cannot be parsed") \
+            from None
+    t3 = p3.code
+    check_parses(t3, "the converted code does not parse")
+
+    back1, back2, back3 = line_map(t0, t1), line_map(t1, t2), line_map(t2, t3)
+    fwd1, fwd2, fwd3 = line_map(t1, t0), line_map(t2, t1), line_map(t3, t2)
+    identity = lambda line: line  # noqa: E731
+    p1 = prepared.spelled
+    _place(p1.changes, identity, compose(fwd1, fwd2, fwd3))
+    _place(changes2 + issues2, back1, compose(fwd2, fwd3))
+    _place(p3.changes + p3.issues, compose(back2, back1), fwd3)
+
+    changes = merge_changes(p1.changes + changes2 + p3.changes)
+    out_lines = [line.strip() for line in t3.splitlines()]
+    for change in changes:
+        if change.line is None and change.out_line is None and change.new:
+            if change.new in out_lines:
+                change.out_line = out_lines.index(change.new) + 1
+    changes.extend(_unreported_lines(t0, t3, changes))
+    changes.sort(key=lambda c: (c.line is None, c.line or 0))
+    issues = issues2 + p3.issues
+    issues.sort(key=lambda i: (i.line is not None, i.line or 0))
+    result = FileResult(path="", changes=changes, issues=issues,
+                        changed=t3 != t0)
+    origin = compose(back3, back2, back1)
+    return line_endings.restore(t3, prepared.endings, origin), result
+
+
+def stage_error(stage, outcome):
+    """The report's reason for a stage that failed on a file."""
+    if outcome.expected:
+        return outcome.error
+    return "%s failed: %s" % (stage, outcome.error)
+
+
+PASS1 = "pass 1 (spell out tf.contrib imports)"
+PASS3 = "pass 3 (rewrite to contrib_norm)"
+
+
+def migrate_sources(sources, upgrade=True, display=None, runner=None,
+                    upgrade_options=()):
     """Migrates a set of Python sources.
 
     Args:
         sources: Dict of relative path -> source text.
         upgrade: Whether to run tf_upgrade_v2 (pass 2).
         display: Optional dict of relative path -> path shown in the report.
+        runner: Where the parsing stages run: a :class:`contain.Contained`
+            for untrusted files, :class:`contain.InProcess` (the default).
+        upgrade_options: Extra tf_upgrade_v2 flags.
 
     Returns:
         A dict of relative path -> ``(new_source, FileResult)``, in the order
-        of ``sources``. A file that cannot be parsed keeps its source and has
-        ``FileResult.error`` set.
+        of ``sources``. A file that could not be converted keeps its source,
+        byte for byte, and has ``FileResult.error`` set.
     """
     display = display or {}
-    results = {}
-    stage1 = {}
+    runner = runner or InProcess()
+    results, prepared = {}, {}
     for rel, code in sources.items():
-        result = FileResult(path=display.get(rel, rel))
-        results[rel] = (code, result)
-        try:
-            stage1[rel] = spell_out_pass.spell_out(code)
-        except cst.ParserSyntaxError as e:
-            result.error = _syntax_error(e, code)
-        except RecursionError:
-            result.error = "cannot parse as Python: nesting too deep"
-
+        outcome = runner.call(prepare, code)
+        if outcome.error:
+            results[rel] = (code, FileResult(
+                path=display.get(rel, rel), error=stage_error(PASS1, outcome)))
+        else:
+            results[rel] = None
+            prepared[rel] = outcome.value
     upgraded = None
-    if upgrade and stage1:
-        upgraded = upgrade_v2.run({rel: p.code for rel, p in stage1.items()})
-
-    for rel, p1 in stage1.items():
-        t0, result = results[rel]
-        t1 = p1.code
-        issues2, changes2 = [], []
-        if upgraded is not None:
-            if upgraded.error:
-                issues2.append(Issue(None, "", "tf_upgrade_v2 did not run "
-                                     "(%s); run it on the output yourself"
-                                     % upgraded.error, MANUAL))
-            elif rel not in upgraded.outputs:
-                issues2.append(Issue(None, "", "tf_upgrade_v2 produced no "
-                                     "output for this file; run it yourself",
-                                     MANUAL))
-            changes2, more = _from_upgrade_messages(
-                upgraded.messages.get(rel, []))
-            issues2.extend(more)
-            if p1.tf_alias not in (None, "tf"):
-                issues2.append(Issue(
-                    None, "", "TensorFlow is imported as `%s`; tf_upgrade_v2 "
-                    "only recognises the name `tf`, so its renames were not "
-                    "applied to this file" % p1.tf_alias, NOTE))
-        t2 = upgraded.outputs.get(rel, t1) if upgraded is not None else t1
-        changes2.extend(_unlogged_changes(t1, t2, changes2))
-        try:
-            p3 = rewrite_pass.rewrite(t2)
-        except cst.ParserSyntaxError as e:
-            p3 = spell_out_pass.PassOutput(t2, [], [Issue(
-                None, "", "pass 3 skipped, tf_upgrade_v2's output could not "
-                "be parsed: " + _syntax_error(e, t2), MANUAL)])
-        t3 = p3.code
-
-        back1, back2 = line_map(t0, t1), line_map(t1, t2)
-        fwd1, fwd2, fwd3 = line_map(t1, t0), line_map(t2, t1), line_map(t3, t2)
-        identity = lambda line: line  # noqa: E731
-        _place(p1.changes, identity, compose(fwd1, fwd2, fwd3))
-        _place(changes2 + issues2, back1, compose(fwd2, fwd3))
-        _place(p3.changes + p3.issues, compose(back2, back1), fwd3)
-
-        changes = merge_changes(p1.changes + changes2 + p3.changes)
-        out_lines = [line.strip() for line in t3.splitlines()]
-        for change in changes:
-            if change.line is None and change.out_line is None and change.new:
-                if change.new in out_lines:
-                    change.out_line = out_lines.index(change.new) + 1
-        changes.sort(key=lambda c: (c.line is None, c.line or 0))
-        issues = issues2 + p3.issues
-        issues.sort(key=lambda i: (i.line is not None, i.line or 0))
-        result.changes = changes
-        result.issues = issues
-        result.changed = t3 != t0
-        results[rel] = (t3, result)
+    if upgrade and prepared:
+        upgraded = upgrade_v2.run({rel: p.spelled.code
+                                   for rel, p in prepared.items()},
+                                  upgrade_options)
+    for rel, prep in prepared.items():
+        path = display.get(rel, rel)
+        if upgraded is not None and rel in upgraded.errors:
+            results[rel] = (sources[rel], FileResult(
+                path=path, error=upgraded.errors[rel]))
+            continue
+        args = (prep,) if upgraded is None else (
+            prep, upgraded.outputs[rel], upgraded.messages.get(rel, []))
+        outcome = runner.call(finish, *args)
+        if outcome.error:
+            results[rel] = (sources[rel], FileResult(
+                path=path, error=stage_error(PASS3, outcome)))
+            continue
+        new_source, result = outcome.value
+        result.path = path
+        results[rel] = (new_source, result)
     return results

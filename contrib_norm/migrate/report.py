@@ -12,6 +12,7 @@ NOTE = "note"      # worth knowing, nothing to do in the code
 SPELL_OUT = "imports"
 UPGRADE_V2 = "tf_upgrade_v2"
 REWRITE = "contrib_norm"
+UNLOGGED = "unlogged"  # a line that differs, though no pass logged a change
 
 
 @dataclasses.dataclass
@@ -78,8 +79,12 @@ class FileResult:
         output: Where the result was written.
         changes: Edits made, with input-file line numbers.
         issues: Unconverted uses and notes.
-        error: Why the file could not be processed (it is copied unchanged).
+        error: Why the file could not be converted (its output is its
+            input, unchanged) or copied.
         changed: Whether the output differs from the input.
+        copied: Whether this is a file that is only copied (not Python).
+        labels: For a notebook, where each line of its code is in the
+            notebook (``cell 3, line 2``); line numbers are shown that way.
     """
 
     path: str
@@ -88,6 +93,21 @@ class FileResult:
     issues: List[Issue] = dataclasses.field(default_factory=list)
     error: Optional[str] = None
     changed: bool = False
+    copied: bool = False
+    labels: Optional[list] = None
+
+    def where(self, line, out_line=None):
+        """``path:line`` (or ``path: cell 3, line 2``) for the report."""
+        label = None
+        if self.labels is not None and line is not None:
+            if 0 < line <= len(self.labels):
+                label = self.labels[line - 1]
+            text = "%s: %s" % (self.path, label) if label else self.path
+            return text
+        text = "%s:%d" % (self.path, line) if line is not None else self.path
+        if out_line is not None and out_line != line:
+            text += " (output line %d)" % out_line
+        return text
 
     @property
     def manual(self):
@@ -179,13 +199,6 @@ def merge_changes(changes):
     return [c for c in merged if c.text or c.old != c.new]
 
 
-def _where(path, line, out_line):
-    text = "%s:%d" % (path, line) if line is not None else path
-    if out_line is not None and out_line != line:
-        text += " (output line %d)" % out_line
-    return text
-
-
 def exit_status(results):
     """The command's exit status for a set of results.
 
@@ -193,7 +206,8 @@ def exit_status(results):
         results: FileResults.
 
     Returns:
-        2 if a file could not be parsed, else 1 if manual work remains, else 0.
+        2 if a file could not be converted or copied, else 1 if manual work
+        remains, else 0.
     """
     if any(r.error for r in results):
         return 2
@@ -211,23 +225,59 @@ def summary_line(results):
     Returns:
         The summary sentence.
     """
-    changed = sum(1 for r in results if r.changed)
-    manual = sum(len(r.manual) for r in results)
-    files_manual = sum(1 for r in results if r.manual)
+    converted = [r for r in results if not r.copied]
+    changed = sum(1 for r in converted if r.changed)
+    manual = sum(len(r.manual) for r in converted)
+    files_manual = sum(1 for r in converted if r.manual)
     errors = sum(1 for r in results if r.error)
-    changes = sum(len(r.changes) for r in results)
+    changes = sum(len(r.changes) for r in converted)
     return ("%d file(s) processed, %d changed (%d change(s)); "
             "%d unconverted use(s) in %d file(s) need manual work; "
-            "%d file(s) could not be parsed."
-            % (len(results), changed, changes, manual, files_manual, errors))
+            "%d file(s) could not be converted or copied."
+            % (len(converted), changed, changes, manual, files_manual, errors))
 
 
-def render(results, header_lines=()):
+def _section(out, title, rows, empty=None):
+    if not rows and empty is None:
+        return
+    title = "%s (%d)" % (title, len(rows))
+    out.append(title)
+    out.append("-" * len(title))
+    out.extend(rows if rows else [empty])
+    out.append("")
+
+
+def _error_rows(results):
+    return ["%s: %s" % (r.path, r.error) for r in results if r.error]
+
+
+def _issue_rows(results, kind):
+    return ["%s: %s" % (r.where(i.line, i.out_line), i.describe())
+            for r in results for i in r.issues if i.kind == kind]
+
+
+def _skipped_rows(skipped):
+    return ["%s: %s" % (path, reason) for path, reason in skipped]
+
+
+def terminal_lines(results, skipped=(), overwritten=()):
+    """What the command prints under its summary: failures, manual work,
+    skipped and replaced files."""
+    lines = ["%s (left unchanged)" % row for row in _error_rows(results)]
+    lines += _issue_rows(results, MANUAL)
+    lines += ["skipped %s" % row for row in _skipped_rows(skipped)]
+    lines += ["replaced existing %s" % path for path in overwritten]
+    return lines
+
+
+def render(results, header_lines=(), skipped=(), overwritten=()):
     """Renders the full report text.
 
     Args:
         results: The FileResults, in processing order.
         header_lines: Extra lines for the top (input, output, passes run).
+        skipped: ``(path, reason)`` for the links and special files skipped.
+        overwritten: Output files that existed and were replaced.
 
     Returns:
         The report as a string.
@@ -237,45 +287,25 @@ def render(results, header_lines=()):
     out.append("")
     out.append(summary_line(results))
     out.append("")
-
-    errors = [r for r in results if r.error]
-    if errors:
-        out.append("Files that could not be parsed (copied unchanged)")
-        out.append("-" * 49)
-        for r in errors:
-            out.append("%s: %s" % (r.path, r.error))
-        out.append("")
-
-    manual = [(r, i) for r in results for i in r.manual]
-    title = "Unconverted uses: manual work needed (%d)" % len(manual)
-    out.append(title)
-    out.append("-" * len(title))
-    for r, issue in manual:
-        out.append("%s: %s" % (_where(r.path, issue.line, issue.out_line),
-                               issue.describe()))
-    if not manual:
-        out.append("none")
-    out.append("")
-
-    notes = [(r, i) for r in results for i in r.notes]
-    if notes:
-        title = "Notes (%d)" % len(notes)
-        out.append(title)
-        out.append("-" * len(title))
-        for r, issue in notes:
-            out.append("%s: %s" % (_where(r.path, issue.line, issue.out_line),
-                                   issue.describe()))
-        out.append("")
+    _section(out, "Files that could not be converted or copied (each left "
+             "unchanged; a converted tree holds an unchanged copy)",
+             _error_rows(results))
+    _section(out, "Unconverted uses: manual work needed",
+             _issue_rows(results, MANUAL), empty="none")
+    _section(out, "Notes", _issue_rows(results, NOTE))
+    _section(out, "Skipped (symbolic links are not followed)",
+             _skipped_rows(skipped))
+    _section(out, "Existing files replaced in the output", list(overwritten))
 
     out.append("Changes")
     out.append("-" * 7)
     for r in results:
-        if r.error:
+        if r.error or r.copied:
             continue
         out.append("%s -> %s: %d change(s)" % (r.path, r.output, len(r.changes)))
         for change in r.changes:
             out.append("  %s: %s  [%s]" % (
-                _where(r.path, change.line, change.out_line),
+                r.where(change.line, change.out_line),
                 change.describe(), change.source))
     out.append("")
     return "\n".join(out)
