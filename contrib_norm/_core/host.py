@@ -17,6 +17,8 @@ from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import variables as variables_lib
 
 _PADDINGS = ("SAME", "VALID")
+_GraphKeys = tf.compat.v1.GraphKeys
+_GLOBAL_VARIABLES = _GraphKeys.GLOBAL_VARIABLES
 
 
 def positive_ints(value, n, arg_name):
@@ -105,23 +107,40 @@ def weights_variable(
     variables_collections,
     trainable,
     collection_key="weights",
+    layer_name=None,
 ):
     """Gets or creates the model variable `name` of a host layer.
 
     `variables_collections` is a list of collections for every variable or a
     dict keyed by `collection_key` ('weights' or 'biases').
+
+    When the variable is created (not reused) and `regularizer` gives a
+    loss, the loss tensor goes to REGULARIZATION_LOSSES, its ops under
+    `SCOPE/NAME/Regularizer/`, NAME being `layer_name` when given: TF1 made
+    these variables through the tf.layers classes, so the loss of
+    `Conv/weights` was `Conv/kernel/Regularizer/...`. (TF2's `get_variable`
+    would file a lazily built loss instead, and build its ops twice.)
     """
-    return variables_lib.model_variable(
+    scope = tf.compat.v1.get_variable_scope().name
+    path = f"{scope}/{name}" if scope else name
+    existed = variables_lib.op_name_in_collection(path, _GLOBAL_VARIABLES)
+    variable = variables_lib.model_variable(
         name,
         shape=list(shape),
         dtype=dtype,
         initializer=initializer,
-        regularizer=regularizer,
         trainable=trainable,
         collections=variables_lib.collections_for(
             variables_collections, collection_key
         ),
     )
+    if regularizer is not None and not existed:
+        loss_path = f"{scope}/{layer_name or name}" if scope else layer_name or name
+        with tf.compat.v1.name_scope(loss_path + "/Regularizer/"):
+            loss = regularizer(variable)
+        if loss is not None:
+            tf.compat.v1.add_to_collection(_GraphKeys.REGULARIZATION_LOSSES, loss)
+    return variable
 
 
 def check_collections(variables_collections):
@@ -143,6 +162,7 @@ def finish(
     biases_regularizer,
     variables_collections,
     trainable,
+    layer_names=True,
     **unused_arguments,
 ):
     """The steps after the linear op, as TF1's host layers took them:
@@ -152,7 +172,9 @@ def finish(
     The keyword arguments are the host layer's own (its other arguments,
     e.g. a `locals()` copy, are accepted and unused). `layout`, the data
     format of `outputs`, gives the channels axis of the biases: second when
-    it starts with "NC", else last.
+    it starts with "NC", else last. With `layer_names`, the biases'
+    regularization loss is named as the tf.layers classes named it
+    (`SCOPE/bias/Regularizer/...`, see `weights_variable`).
     """
     del unused_arguments
     if normalizer_fn is not None:
@@ -168,6 +190,7 @@ def finish(
             variables_collections,
             trainable,
             collection_key="biases",
+            layer_name="bias" if layer_names else None,
         )
         outputs = bias_add(outputs, biases, layout)
     return activate(outputs, activation_fn)

@@ -126,6 +126,7 @@ def convolution(
             weights_regularizer,
             variables_collections,
             trainable,
+            layer_name="kernel",
         )
         outputs = tf.nn.convolution(
             inputs,

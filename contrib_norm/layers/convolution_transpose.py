@@ -116,6 +116,7 @@ def _transpose(arguments, spatial, default_scope, formats):
             args["weights_regularizer"],
             args["variables_collections"],
             args["trainable"],
+            layer_name="kernel",
         )
         if channels_first:
             inputs = tf.transpose(inputs, [0] + list(range(2, rank)) + [1])

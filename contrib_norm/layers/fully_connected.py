@@ -84,6 +84,7 @@ def fully_connected(
             weights_regularizer,
             variables_collections,
             trainable,
+            layer_name="kernel",
         )
         rank = inputs_lib.known_rank(inputs)
         if rank == 2:

@@ -9,6 +9,11 @@ from contrib_norm._core.data_format import validate_data_format
 from contrib_norm.framework.arg_scope import add_arg_scope
 
 _FORMATS_3D = ("NCDHW", "NDHWC")
+# (the op, the default scope, the op's name) of each pooling function.
+_MAX_2D = (tf.nn.max_pool2d, "MaxPool2D", "MaxPool")
+_AVG_2D = (tf.nn.avg_pool2d, "AvgPool2D", "AvgPool")
+_MAX_3D = (tf.nn.max_pool3d, "MaxPool3D", "MaxPool3D")
+_AVG_3D = (tf.nn.avg_pool3d, "AvgPool3D", "AvgPool3D")
 
 
 @add_arg_scope
@@ -43,8 +48,8 @@ def max_pool2d(
     """
     validate_data_format(data_format)
     return _pool(
-        tf.nn.max_pool2d, "MaxPool2D", inputs, kernel_size, stride, padding,
-        data_format, outputs_collections, scope,
+        _MAX_2D, inputs, kernel_size, stride, padding, data_format,
+        outputs_collections, scope,
     )
 
 
@@ -65,8 +70,8 @@ def avg_pool2d(
     """
     validate_data_format(data_format)
     return _pool(
-        tf.nn.avg_pool2d, "AvgPool2D", inputs, kernel_size, stride, padding,
-        data_format, outputs_collections, scope,
+        _AVG_2D, inputs, kernel_size, stride, padding, data_format,
+        outputs_collections, scope,
     )
 
 
@@ -102,8 +107,8 @@ def max_pool3d(
     """
     host.check_data_format(data_format, _FORMATS_3D)
     return _pool(
-        tf.nn.max_pool3d, "MaxPool3D", inputs, kernel_size, stride, padding,
-        data_format, outputs_collections, scope,
+        _MAX_3D, inputs, kernel_size, stride, padding, data_format,
+        outputs_collections, scope,
     )
 
 
@@ -123,17 +128,19 @@ def avg_pool3d(
     """
     host.check_data_format(data_format, _FORMATS_3D)
     return _pool(
-        tf.nn.avg_pool3d, "AvgPool3D", inputs, kernel_size, stride, padding,
-        data_format, outputs_collections, scope,
+        _AVG_3D, inputs, kernel_size, stride, padding, data_format,
+        outputs_collections, scope,
     )
 
 
 def _pool(
-    pool_fn, default_scope, inputs, kernel_size, stride, padding, data_format,
+    kind, inputs, kernel_size, stride, padding, data_format,
     outputs_collections, scope,
 ):
-    """2-D pooling in the given layout; 3-D pooling channels last (a
-    channels-first input is transposed there and back, as TF1 did)."""
+    """Pooling of `kind` (one of `_MAX_2D` ...): 2-D pooling in the given
+    layout, 3-D pooling channels last (a channels-first input is transposed
+    there and back, as TF1 did)."""
+    pool_fn, default_scope, op_name = kind
     with tf.compat.v1.name_scope(scope, default_scope, [inputs]) as sc:
         inputs = tf.convert_to_tensor(inputs)
         rank = len(data_format)
@@ -154,7 +161,9 @@ def _pool(
             window, strides = (1, 1) + kernel_size, (1, 1) + stride
         else:
             window, strides = (1,) + kernel_size + (1,), (1,) + stride + (1,)
-        outputs = pool_fn(inputs, window, strides, padding, data_format=data_format)
+        outputs = pool_fn(
+            inputs, window, strides, padding, data_format=data_format, name=op_name
+        )
         if transposed:
             outputs = tf.transpose(outputs, [0, 4, 1, 2, 3])
     return variables_lib.collect_named_outputs(outputs_collections, sc, outputs)

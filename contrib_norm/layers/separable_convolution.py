@@ -109,6 +109,9 @@ def separable_convolution2d(
             inputs, 1 if channels_first else -1, "separable_convolution2d", 4
         )
         dtype = inputs.dtype.base_dtype
+        # TF1 took the tf.layers class (naming regularization losses after
+        # its `depthwise_kernel` ...) only for the separable convolution.
+        separable = num_outputs is not None
         depthwise_weights = host.weights_variable(
             "depthwise_weights",
             kernel_size + (in_channels, depth_multiplier),
@@ -117,10 +120,11 @@ def separable_convolution2d(
             weights_regularizer,
             variables_collections,
             trainable,
+            layer_name="depthwise_kernel" if separable else None,
         )
         strides = (1, 1) + stride if channels_first else (1,) + stride + (1,)
         padding = host.padding(padding)
-        if num_outputs is None:
+        if not separable:
             outputs = tf.nn.depthwise_conv2d(
                 inputs,
                 depthwise_weights,
@@ -141,6 +145,7 @@ def separable_convolution2d(
                 weights_regularizer,
                 variables_collections,
                 trainable,
+                layer_name="pointwise_kernel",
             )
             outputs = tf.nn.separable_conv2d(
                 inputs,
@@ -151,7 +156,9 @@ def separable_convolution2d(
                 data_format=data_format,
                 dilations=rate,
             )
-        outputs = host.finish(outputs, data_format, **arguments)
+        outputs = host.finish(
+            outputs, data_format, layer_names=separable, **arguments
+        )
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
