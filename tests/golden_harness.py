@@ -58,45 +58,55 @@ def _adjustment(pair):
 
 def decode_kwargs(case, placeholders):
     """Turns the JSON-encoded kwargs into real arguments (see the README)."""
-    decoded = {}
-    for key, value in case["kwargs"].items():
-        if key == "param_initializers":
-            value = {k: tf.compat.v1.constant_initializer(v) for k, v in value.items()}
-        elif key.endswith("_initializer"):
-            value = tf.compat.v1.constant_initializer(value)
-        elif key == "param_regularizers":
-            value = {k: _l2(v) for k, v in value.items()}
-        elif key.endswith("_regularizer"):
-            value = _l2(value)
-        elif key.endswith("_constraint"):
-            value = _clip(value)
-        elif key == "activation_fn":
-            value = {"relu": tf.nn.relu}[value]
-        elif key == "updates_collections":
-            value = {"UPDATE_OPS": _GraphKeys.UPDATE_OPS, "None": None}.get(
-                value, value
-            )
-        elif key == "adjustment":
-            value = _adjustment(value)
-        elif key in ("is_training", "training") and value == "placeholder":
-            value = placeholders.setdefault(
-                "flag", tf.compat.v1.placeholder(tf.bool, [], name="flag")
-            )
-        elif key == "batch_weights" and value == "given":
-            value = placeholders.setdefault(
-                "batch_weights",
-                tf.compat.v1.placeholder(
-                    tf.float32, [case["shape"][0]], name="batch_weights"
-                ),
-            )
-        decoded[key] = value
+    decoded = {
+        key: decode_value(key, value, case, placeholders)
+        for key, value in case["kwargs"].items()
+    }
     api = case["api"]
     if api == "batch_normalization" and "training" not in decoded:
         decoded["training"] = True  # The recording ran in training mode.
     return decoded
 
 
-def _other_collections(graph, variable):
+def decode_value(key, value, case, placeholders):
+    """One JSON-encoded argument `key: value` of `case` as a real argument.
+
+    A flag or batch-weights placeholder is made once and kept in
+    `placeholders` (under "flag" / "batch_weights").
+    """
+    if key == "param_initializers":
+        return {k: tf.compat.v1.constant_initializer(v) for k, v in value.items()}
+    if key.endswith("_initializer"):
+        return tf.compat.v1.constant_initializer(value)
+    if key == "param_regularizers":
+        return {k: _l2(v) for k, v in value.items()}
+    if key.endswith("_regularizer"):
+        return _l2(value)
+    if key.endswith("_constraint"):
+        return _clip(value)
+    if key == "activation_fn":
+        return {"relu": tf.nn.relu}[value]
+    if key == "updates_collections":
+        return {"UPDATE_OPS": _GraphKeys.UPDATE_OPS, "None": None}.get(value, value)
+    if key == "adjustment":
+        return _adjustment(value)
+    if key in ("is_training", "training") and value == "placeholder":
+        return placeholders.setdefault(
+            "flag", tf.compat.v1.placeholder(tf.bool, [], name="flag")
+        )
+    if key == "batch_weights" and value == "given":
+        return placeholders.setdefault(
+            "batch_weights",
+            tf.compat.v1.placeholder(
+                tf.float32, [case["shape"][0]], name="batch_weights"
+            ),
+        )
+    return value
+
+
+def other_collections(graph, variable):
+    """The collections holding `variable`, but the global / trainable /
+    model ones, sorted."""
     found = []
     for key in graph.get_all_collection_keys():
         if key in _BASE_COLLECTIONS:
@@ -106,8 +116,8 @@ def _other_collections(graph, variable):
     return sorted(found)
 
 
-def describe_graph(graph, case):
-    """What the golden `expect` records, computed from our graph."""
+def describe_variables(graph):
+    """The golden `expect.variables`: every global variable, described."""
     model_vars = graph.get_collection(_GraphKeys.MODEL_VARIABLES)
     trainable = graph.get_collection(_GraphKeys.TRAINABLE_VARIABLES)
     variables = []
@@ -119,9 +129,14 @@ def describe_graph(graph, case):
                 "dtype": v.dtype.base_dtype.name,
                 "trainable": any(t is v for t in trainable),
                 "model_variable": any(m is v for m in model_vars),
-                "other_collections": _other_collections(graph, v),
+                "other_collections": other_collections(graph, v),
             }
         )
+    return variables
+
+
+def describe_graph(graph, case):
+    """What the golden `expect` records, computed from our graph."""
     updates = case["kwargs"].get("updates_collections")
     custom = (
         len(graph.get_collection(updates))
@@ -135,7 +150,7 @@ def describe_graph(graph, case):
         else []
     )
     return {
-        "variables": variables,
+        "variables": describe_variables(graph),
         "update_ops": len(graph.get_collection(_GraphKeys.UPDATE_OPS)),
         "custom_update_ops": custom,
         "regularization_losses": len(
@@ -232,23 +247,38 @@ def run_case(case, layers=contrib_norm.layers, separate_sgd=False):
 def check_case(case, layers=contrib_norm.layers, separate_sgd=False):
     """Runs `case` and asserts agreement with the recording."""
     expect, results = run_case(case, layers, separate_sgd)
+    compare_expect(case, expect)
+    compare_arrays(case, results, np.load(FIXTURES / case["arrays"]))
+
+
+_EXPECT_KEYS = (
+    "variables",
+    "update_ops",
+    "custom_update_ops",
+    "regularization_losses",
+    "outputs_collection_aliases",
+)
+_INPUT_PREFIXES = ("x_", "batch_weights_")
+
+
+def compare_expect(case, expect):
+    """Asserts that `expect` agrees with the recorded `case["expect"]`."""
     golden = case["expect"]
-    for key in (
-        "variables",
-        "update_ops",
-        "custom_update_ops",
-        "regularization_losses",
-        "outputs_collection_aliases",
-    ):
+    for key in _EXPECT_KEYS:
         assert expect[key] == golden[key], (
             f"{case['id']}: {key} differs\n ours:   {expect[key]}\n golden: "
             f"{golden[key]}"
         )
-    arrays = np.load(FIXTURES / case["arrays"])
+
+
+def compare_arrays(case, results, arrays, input_prefixes=_INPUT_PREFIXES):
+    """Asserts that `results` holds every recorded array of `arrays` but the
+    inputs (`dy`, `x_test`, and the keys starting with `input_prefixes`),
+    each equal to it within the case's tolerance."""
     recorded = {
         k
         for k in arrays.files
-        if not k.startswith(("x_", "batch_weights_")) and k not in ("dy", "x_test")
+        if not k.startswith(input_prefixes) and k not in ("dy", "x_test")
     }
     assert set(results) == recorded, (
         f"{case['id']}: different arrays\n only ours: "

@@ -2,6 +2,7 @@
 
 import inspect
 
+import numpy as np
 import pytest
 import tensorflow as tf
 
@@ -95,3 +96,153 @@ def test_public_names():
     for name in ("arg_scope", "add_arg_scope", "has_arg_scope",
                  "arg_scoped_arguments", "current_arg_scope"):
         assert callable(getattr(contrib_norm.framework, name))
+
+
+class _GlorotUniform(object):
+    """Equal to an initializer drawing Glorot (xavier) uniform values: on
+    [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)), variance
+    limit ** 2 / 3."""
+
+    def __eq__(self, initializer):
+        values = np.asarray(initializer([200, 300], dtype=tf.float32))
+        limit = np.sqrt(6.0 / 500)
+        return bool(
+            np.abs(values).max() <= limit
+            and np.abs(values).max() > 0.99 * limit
+            and abs(values.std() - limit / np.sqrt(3)) < 0.02 * limit
+        )
+
+
+class _Zeros(object):
+    """Equal to an initializer that gives zeros."""
+
+    def __eq__(self, initializer):
+        values = np.asarray(initializer([3], dtype=tf.float32))
+        return bool((values == 0).all())
+
+
+_E = inspect.Parameter.empty
+_RELU = tf.nn.relu
+_CONV_TAIL = [
+    ("activation_fn", _RELU), ("normalizer_fn", None),
+    ("normalizer_params", None), ("weights_initializer", _GlorotUniform()),
+    ("weights_regularizer", None), ("biases_initializer", _Zeros()),
+    ("biases_regularizer", None), ("reuse", None),
+    ("variables_collections", None), ("outputs_collections", None),
+    ("trainable", True), ("scope", None),
+]
+_CONV_ND = [
+    ("inputs", _E), ("num_outputs", _E), ("kernel_size", _E), ("stride", 1),
+    ("padding", "SAME"), ("data_format", None), ("rate", 1),
+] + _CONV_TAIL
+
+
+def _transpose(data_format):
+    return [
+        ("inputs", _E), ("num_outputs", _E), ("kernel_size", _E),
+        ("stride", 1), ("padding", "SAME"), ("data_format", data_format),
+    ] + _CONV_TAIL
+
+
+def _pool(data_format):
+    return [
+        ("inputs", _E), ("kernel_size", _E), ("stride", 2),
+        ("padding", "VALID"), ("data_format", data_format),
+        ("outputs_collections", None), ("scope", None),
+    ]
+
+
+HOST_EXPECTED = {
+    layers.convolution: _CONV_ND + [("conv_dims", None)],
+    layers.convolution1d: _CONV_ND,
+    layers.convolution2d: _CONV_ND,
+    layers.convolution3d: _CONV_ND,
+    layers.convolution2d_transpose: _transpose("NHWC"),
+    layers.convolution3d_transpose: _transpose("NDHWC"),
+    layers.separable_convolution2d: [
+        ("inputs", _E), ("num_outputs", _E), ("kernel_size", _E),
+        ("depth_multiplier", 1), ("stride", 1), ("padding", "SAME"),
+        ("data_format", "NHWC"), ("rate", 1), ("activation_fn", _RELU),
+        ("normalizer_fn", None), ("normalizer_params", None),
+        ("weights_initializer", _GlorotUniform()),
+        ("pointwise_initializer", None), ("weights_regularizer", None),
+        ("biases_initializer", _Zeros()), ("biases_regularizer", None),
+        ("reuse", None), ("variables_collections", None),
+        ("outputs_collections", None), ("trainable", True), ("scope", None),
+    ],
+    layers.fully_connected: [("inputs", _E), ("num_outputs", _E)] + _CONV_TAIL,
+    layers.bias_add: [
+        ("inputs", _E), ("activation_fn", None), ("initializer", _Zeros()),
+        ("regularizer", None), ("reuse", None),
+        ("variables_collections", None), ("outputs_collections", None),
+        ("trainable", True), ("data_format", "NHWC"), ("scope", None),
+    ],
+    layers.max_pool2d: _pool("NHWC"),
+    layers.avg_pool2d: _pool("NHWC"),
+    layers.max_pool3d: _pool("NDHWC"),
+    layers.avg_pool3d: _pool("NDHWC"),
+    layers.pool: [
+        ("inputs", _E), ("kernel_size", _E), ("pooling_type", _E),
+        ("padding", "VALID"), ("data_format", None), ("dilation_rate", 1),
+        ("stride", 1), ("outputs_collections", None), ("scope", None),
+    ],
+    layers.flatten: [
+        ("inputs", _E), ("outputs_collections", None), ("scope", None),
+    ],
+    layers.dropout: [
+        ("inputs", _E), ("keep_prob", 0.5), ("noise_shape", None),
+        ("is_training", True), ("outputs_collections", None), ("scope", None),
+        ("seed", None),
+    ],
+    layers.repeat: [
+        ("inputs", _E), ("repetitions", _E), ("layer", _E), ("args", _E),
+        ("kwargs", _E),
+    ],
+    layers.stack: [
+        ("inputs", _E), ("layer", _E), ("stack_args", _E), ("kwargs", _E),
+    ],
+    layers.one_hot_encoding: [
+        ("labels", _E), ("num_classes", _E), ("on_value", 1.0),
+        ("off_value", 0.0), ("outputs_collections", None), ("scope", None),
+    ],
+    layers.softmax: [("logits", _E), ("scope", None)],
+    layers.unit_norm: [
+        ("inputs", _E), ("dim", _E), ("epsilon", 1e-7), ("scope", None),
+    ],
+    layers.l1_regularizer: [("scale", _E), ("scope", None)],
+    layers.l2_regularizer: [("scale", _E), ("scope", None)],
+    layers.l1_l2_regularizer: [
+        ("scale_l1", 1.0), ("scale_l2", 1.0), ("scope", None),
+    ],
+    layers.sum_regularizer: [("regularizer_list", _E), ("scope", None)],
+    layers.apply_regularization: [
+        ("regularizer", _E), ("weights_list", None),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "function", list(HOST_EXPECTED), ids=lambda f: f.__name__
+)
+def test_host_signature(function):
+    parameters = inspect.signature(function).parameters
+    assert [(p.name, p.default) for p in parameters.values()] == (
+        HOST_EXPECTED[function]
+    )
+
+
+def test_host_aliases():
+    assert layers.conv1d is layers.convolution1d
+    assert layers.conv2d is layers.convolution2d
+    assert layers.conv3d is layers.convolution3d
+    assert layers.conv2d_transpose is layers.convolution2d_transpose
+    assert layers.conv3d_transpose is layers.convolution3d_transpose
+    assert layers.separable_conv2d is layers.separable_convolution2d
+    # repeat / stack name their scopes after the function.
+    assert layers.conv2d.__name__ == "convolution2d"
+    for partial, activation in (
+        (layers.linear, None), (layers.relu, tf.nn.relu),
+        (layers.relu6, tf.nn.relu6), (layers.elu, tf.nn.elu),
+    ):
+        assert partial.func is layers.fully_connected
+        assert partial.keywords == {"activation_fn": activation}

@@ -20,4 +20,7 @@ Nothing here is public API. Each module has one job:
   global batch (one all-reduce).
 * ``gradients``    -- ``custom_gradient`` without tf.custom_gradient's
   per-call scan of the graph's variables.
+* ``host``         -- what the host layers (convolutions, fully_connected,
+  ...) share: int-tuple arguments, weights / biases, normalizer-or-biases
+  and activation.
 """
