@@ -50,7 +50,8 @@ def signature_differences():
     for name in ours.TF1_NAMES:
         if name == "Layer":
             continue  # tf-keras's is the Keras base layer, with more arguments
-        mine, theirs = _signature(getattr(ours, name)), _signature(getattr(legacy, name))
+        mine = _signature(getattr(ours, name))
+        theirs = _signature(getattr(legacy, name))
         if mine != theirs:
             differences[name] = {"ours": mine, "legacy": theirs}
     return differences
