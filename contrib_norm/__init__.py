@@ -4,6 +4,9 @@ Public modules and functions:
 
 * ``contrib_norm.layers``: the normalization layers (``batch_norm``,
   ``batch_normalization``, ``group_norm``, ...).
+* ``contrib_norm.tf_layers``: TF 1.15's ``tf.layers`` (``dense``, ``conv2d``,
+  ``max_pooling2d``, ``dropout``, ..., and their classes), which Keras 3
+  removed.
 * ``contrib_norm.nn``: ``selu``, ``alpha_dropout``, ``dropout_selu``.
 * ``contrib_norm.initializers``: tf.contrib.layers' weight initializers.
 * ``contrib_norm.framework``: ``arg_scope`` and ``add_arg_scope``.
@@ -20,7 +23,7 @@ import importlib.util
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("framework", "initializers", "layers", "nn")
+_SUBMODULES = ("framework", "initializers", "layers", "nn", "tf_layers")
 
 __all__ = ["__version__", "install", *_SUBMODULES]
 

@@ -84,7 +84,7 @@ def decode_value(key, value, case, placeholders):
         return _l2(value)
     if key.endswith("_constraint"):
         return _clip(value)
-    if key == "activation_fn":
+    if key in ("activation_fn", "activation"):
         return {"relu": tf.nn.relu}[value]
     if key == "updates_collections":
         return {"UPDATE_OPS": _GraphKeys.UPDATE_OPS, "None": None}.get(value, value)
@@ -295,3 +295,12 @@ def compare_arrays(case, results, arrays, input_prefixes=_INPUT_PREFIXES):
             atol=gatol if is_grad else atol,
             err_msg=f"{case['id']}: {key}",
         )
+
+
+def compare(case, expect, results, arrays):
+    """Asserts that a replay's graph description `expect` and its `results`
+    (arrays by name) agree with the case and its recorded `arrays` (the
+    recorded initial values, `init/...`, are inputs of the replay)."""
+    compare_expect(case, expect)
+    compare_arrays(case, results, arrays,
+                   input_prefixes=_INPUT_PREFIXES + ("init/",))

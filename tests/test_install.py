@@ -166,7 +166,7 @@ class _Checks(object):
 
 def _check_nothing_changes(tf, contrib_norm):
     # Touch everything contrib_norm exports: still no effect on tf.
-    for name in ("layers", "nn", "framework", "initializers", "install"):
+    for name in ("layers", "nn", "framework", "initializers", "tf_layers", "install"):
         getattr(contrib_norm, name)
     assert not hasattr(tf, "contrib")
     assert not hasattr(tf.compat.v1, "contrib")

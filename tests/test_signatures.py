@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 import contrib_norm
-from contrib_norm import initializers, layers, nn
+from contrib_norm import initializers, layers, nn, tf_layers
 
 UPDATE_OPS = tf.compat.v1.GraphKeys.UPDATE_OPS
 
@@ -82,6 +82,65 @@ def test_signature(function):
     assert [(p.name, p.default) for p in parameters.values()] == EXPECTED[function]
 
 
+_REQUIRED = inspect.Parameter.empty
+_ZEROS = "Zeros"  # a tf.compat.v1.zeros_initializer() instance
+_KERNEL_ARGS = [
+    ("activation", None), ("use_bias", True), ("kernel_initializer", None),
+    ("bias_initializer", _ZEROS), ("kernel_regularizer", None),
+    ("bias_regularizer", None), ("activity_regularizer", None),
+    ("kernel_constraint", None), ("bias_constraint", None),
+    ("trainable", True), ("name", None), ("reuse", None),
+]
+_CONV_HEAD = [
+    ("inputs", _REQUIRED), ("filters", _REQUIRED), ("kernel_size", _REQUIRED),
+    ("strides", (1, 1)), ("padding", "valid"), ("data_format", "channels_last"),
+]
+_POOLING = [
+    ("inputs", _REQUIRED), ("pool_size", _REQUIRED), ("strides", _REQUIRED),
+    ("padding", "valid"), ("data_format", "channels_last"), ("name", None),
+]
+# TF 1.15's tf.layers (test_tf_layers_oracle.py compares every one with
+# tf-keras's legacy implementation).
+TF_LAYERS = {
+    tf_layers.dense: [("inputs", _REQUIRED), ("units", _REQUIRED)] + _KERNEL_ARGS,
+    tf_layers.conv2d: _CONV_HEAD + [("dilation_rate", (1, 1))] + _KERNEL_ARGS,
+    tf_layers.conv2d_transpose: _CONV_HEAD + _KERNEL_ARGS,
+    tf_layers.separable_conv2d: _CONV_HEAD + [
+        ("dilation_rate", (1, 1)), ("depth_multiplier", 1), ("activation", None),
+        ("use_bias", True), ("depthwise_initializer", None),
+        ("pointwise_initializer", None), ("bias_initializer", _ZEROS),
+        ("depthwise_regularizer", None), ("pointwise_regularizer", None),
+        ("bias_regularizer", None), ("activity_regularizer", None),
+        ("depthwise_constraint", None), ("pointwise_constraint", None),
+        ("bias_constraint", None), ("trainable", True), ("name", None),
+        ("reuse", None),
+    ],
+    tf_layers.max_pooling2d: _POOLING,
+    tf_layers.average_pooling3d: _POOLING,
+    tf_layers.dropout: [
+        ("inputs", _REQUIRED), ("rate", 0.5), ("noise_shape", None),
+        ("seed", None), ("training", False), ("name", None),
+    ],
+    tf_layers.flatten: [
+        ("inputs", _REQUIRED), ("name", None), ("data_format", "channels_last"),
+    ],
+    tf_layers.batch_normalization: None,  # checked against layers' below
+}
+
+
+@pytest.mark.parametrize("function", list(TF_LAYERS), ids=lambda f: f.__name__)
+def test_tf_layers_signature(function):
+    expected = TF_LAYERS[function]
+    if expected is None:
+        assert function is layers.batch_normalization
+        return
+    parameters = inspect.signature(function).parameters.values()
+    assert [
+        (p.name, p.default if type(p.default).__name__ != _ZEROS else _ZEROS)
+        for p in parameters
+    ] == expected
+
+
 def test_data_format_constants():
     assert (layers.DATA_FORMAT_NHWC, layers.DATA_FORMAT_NCHW) == ("NHWC", "NCHW")
 
@@ -93,6 +152,13 @@ def test_public_names():
         "DATA_FORMAT_NHWC", "DATA_FORMAT_NCHW",
     }
     assert callable(contrib_norm.install)
+    assert contrib_norm.tf_layers is tf_layers
+    assert set(tf_layers.__all__) >= {
+        "dense", "conv2d", "separable_conv1d", "conv3d_transpose",
+        "max_pooling3d", "average_pooling1d", "dropout", "flatten",
+        "batch_normalization", "Layer", "Dense", "Conv2D", "MaxPool2D",
+        "Convolution2D", "AvgPool2D", "BatchNormalization",
+    }
     for name in ("arg_scope", "add_arg_scope", "has_arg_scope",
                  "arg_scoped_arguments", "current_arg_scope"):
         assert callable(getattr(contrib_norm.framework, name))

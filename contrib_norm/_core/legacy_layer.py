@@ -14,6 +14,8 @@ This class keeps what graph-mode users observe of it:
 * `.variables`, `.trainable_variables`, `.non_trainable_variables`,
   `.updates`, `.losses`, and the updates added to UPDATE_OPS after each call
   (none when the layer is not trainable, as in TF1);
+* an optional `activity_regularizer`, applied to every output: its loss,
+  divided by the batch size, goes to `.losses` and REGULARIZATION_LOSSES;
 * the rest of the public layer API graph-mode code used: `apply`,
   `add_weight` / `add_variable`, `add_loss`, `get_updates_for`,
   `get_losses_for`, `count_params`, `get_weights` / `set_weights` (in the
@@ -68,6 +70,7 @@ class LegacyLayer(object):
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         scope = kwargs.pop("_scope", None)
         self._reuse = kwargs.pop("_reuse", None)
+        self.activity_regularizer = kwargs.pop("activity_regularizer", None)
         if kwargs:
             raise TypeError(
                 f"{type(self).__name__}() got unexpected keyword "
@@ -80,7 +83,8 @@ class LegacyLayer(object):
         self._non_trainable_weights = []
         self._updates = []
         self._losses = []
-        self._calls = []  # (inputs, outputs, updates it added) of each call
+        # (inputs, outputs, updates it added, losses it added) of each call
+        self._calls = []
         self._current_scope = None
         self._init_set_name(name)
         if scope:
@@ -282,18 +286,26 @@ class LegacyLayer(object):
         """
         if inputs is None:
             return []
-        wanted = {id(t) for t in tf.nest.flatten(inputs)}
-        return [
-            update
-            for inputs_of_call, _, updates in self._calls
-            if id(inputs_of_call) in wanted
-            for update in updates
-        ]
+        return self._added_by_calls_on(inputs, 2)
 
     def get_losses_for(self, inputs):
-        """The losses that depend on `inputs`: the regularization losses are
-        unconditional (`get_losses_for(None)`)."""
-        return self.losses if inputs is None else []
+        """The losses that depend on `inputs`: the activity regularization of
+        the calls on them; the weight regularization losses are unconditional
+        (`get_losses_for(None)`)."""
+        if inputs is None:
+            conditional = {id(loss) for call in self._calls for loss in call[3]}
+            return [loss for loss in self._losses if id(loss) not in conditional]
+        return self._added_by_calls_on(inputs, 3)
+
+    def _added_by_calls_on(self, inputs, index):
+        """The updates (`index` 2) or losses (3) of the calls on `inputs`."""
+        wanted = {id(t) for t in tf.nest.flatten(inputs)}
+        return [
+            item
+            for call in self._calls
+            if id(call[0]) in wanted
+            for item in call[index]
+        ]
 
     def count_params(self):
         """The number of scalars in the layer's variables (once built)."""
@@ -398,8 +410,18 @@ class LegacyLayer(object):
                 self.build(inputs.shape)
                 self.built = True
             updates_before = len(self._updates)
+            losses_before = len(self._losses)
             outputs = self.call(inputs, *args, **kwargs)
-        self._calls.append((inputs, outputs, self._updates[updates_before:]))
+            if self.activity_regularizer is not None:
+                self._regularize_activity(outputs)
+        self._calls.append(
+            (
+                inputs,
+                outputs,
+                self._updates[updates_before:],
+                self._losses[losses_before:],
+            )
+        )
         # TF1 touched UPDATE_OPS (creating it) even when adding nothing.
         collection = tf.compat.v1.get_collection_ref(_GraphKeys.UPDATE_OPS)
         if self.trainable:
@@ -410,3 +432,12 @@ class LegacyLayer(object):
 
     def _convert_inputs(self, inputs):
         return tf.convert_to_tensor(inputs)
+
+    def _regularize_activity(self, outputs):
+        """Adds `activity_regularizer(output) / batch size` for each output,
+        as TF1 did (the strength does not depend on the batch size)."""
+        with tf.compat.v1.name_scope("ActivityRegularizer"):
+            for output in tf.nest.flatten(outputs):
+                loss = self.activity_regularizer(output)
+                batch = tf.cast(tf.shape(output)[0], loss.dtype)
+                self.add_loss(loss / batch)
