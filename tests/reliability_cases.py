@@ -1057,6 +1057,23 @@ COVERED_ELSEWHERE = {
     "SELU_SCALE": "a constant",
 }
 
+#: tf.contrib.layers' host layers (convolutions, fully_connected, pooling,
+#: ...) and its regularizers and activations: not normalizations, so not in
+#: this matrix; their bad input is tested in tests/test_host_layers.py.
+HOST_LAYERS = (
+    "apply_regularization", "avg_pool2d", "avg_pool3d", "bias_add", "conv1d",
+    "conv2d", "conv2d_transpose", "conv3d", "conv3d_transpose", "convolution",
+    "convolution1d", "convolution2d", "convolution2d_transpose",
+    "convolution3d", "convolution3d_transpose", "dropout", "elu", "flatten",
+    "fully_connected", "l1_l2_regularizer", "l1_regularizer",
+    "l2_regularizer", "linear", "max_pool2d", "max_pool3d",
+    "one_hot_encoding", "pool", "relu", "relu6", "repeat",
+    "separable_conv2d", "separable_convolution2d", "softmax", "stack",
+    "sum_regularizer", "unit_norm",
+)
+COVERED_ELSEWHERE.update(
+    (name, "a host layer: tests/test_host_layers.py") for name in HOST_LAYERS)
+
 
 @dataclasses.dataclass(frozen=True)
 class Variant:

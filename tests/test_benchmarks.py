@@ -103,3 +103,21 @@ def test_memory_construction_and_scaling_run():
         "batch_norm()",
     ]
     assert rows[0]["vs_reference"] == [1.0, 1.0]
+
+
+def test_migrate_speed_runs_both_commands_on_a_tiny_file(tmp_path):
+    import ast
+    import json as json_lib
+
+    from benchmarks import migrate_speed
+
+    code = migrate_speed.generate(3000)
+    ast.parse(code)
+    assert len(code) >= 3000 and "tf.contrib.layers.batch_norm" in code
+    out = tmp_path / "rows.json"
+    migrate_speed.main(["--sizes", "0.002", "--json", str(out)])
+    row, = json_lib.loads(out.read_text())
+    assert row["tf_upgrade_v2"]["status"] == 0
+    assert row["contrib-norm-migrate"]["status"] in (0, 1)
+    assert row["ratio"] > 0
+    assert row["contrib-norm-migrate"]["peak_mib"] > 0
