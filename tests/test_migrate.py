@@ -10,7 +10,9 @@ import textwrap
 import libcst as cst
 import pytest
 
+from contrib_norm import legacy_names
 from contrib_norm.migrate import hints
+from contrib_norm.migrate import rewrite as rewrite_module
 from contrib_norm.migrate import names
 from contrib_norm.migrate import upgrade_v2
 from contrib_norm.migrate.pipeline import migrate_sources
@@ -425,8 +427,34 @@ REWRITE_CASES = [
      "contrib_norm.initializers.xavier_initializer()"),
     ("tf.contrib.layers.xavier_initializer_conv2d()",
      "contrib_norm.initializers.xavier_initializer_conv2d()"),
-    ("tf.contrib.slim.batch_norm(x)", "contrib_norm.layers.batch_norm(x)"),
-    ("tf.contrib.slim.arg_scope([f])", "contrib_norm.framework.arg_scope([f])"),
+    ("tf.contrib.slim.batch_norm(x)", "contrib_norm.slim.batch_norm(x)"),
+    ("tf.contrib.slim.arg_scope([f])", "contrib_norm.slim.arg_scope([f])"),
+    ("tf.contrib.framework.arg_scope_func_key(f)",
+     "contrib_norm.framework.arg_scope_func_key(f)"),
+    ("tf.contrib.slim.arg_scope_func_key(f)",
+     "contrib_norm.slim.arg_scope_func_key(f)"),
+    ("tf.contrib.layers.conv2d(x, 3, 3)", "contrib_norm.layers.conv2d(x, 3, 3)"),
+    ("tf.contrib.layers.fully_connected(x, 3)",
+     "contrib_norm.layers.fully_connected(x, 3)"),
+    ("tf.contrib.layers.l2_regularizer(0.1)",
+     "contrib_norm.layers.l2_regularizer(0.1)"),
+    ("tf.contrib.layers.initializers.xavier_initializer()",
+     "contrib_norm.initializers.xavier_initializer()"),
+    ("tf.contrib.framework.get_variables('s')",
+     "contrib_norm.framework.get_variables('s')"),
+    ("tf.contrib.slim.conv2d(x, 3, 3)", "contrib_norm.slim.conv2d(x, 3, 3)"),
+    ("tf.contrib.slim.get_variables_to_restore(exclude=['a'])",
+     "contrib_norm.slim.get_variables_to_restore(exclude=['a'])"),
+    ("tf.contrib.slim.initializers.xavier_initializer()",
+     "contrib_norm.slim.initializers.xavier_initializer()"),
+    ("tf.contrib.slim.regularizers.l2_regularizer(0.1)",
+     "contrib_norm.slim.regularizers.l2_regularizer(0.1)"),
+    ("tf.contrib.slim.utils.convert_collection_to_dict('c')",
+     "contrib_norm.slim.utils.convert_collection_to_dict('c')"),
+    ("tf.layers.dense(x, 3)", "contrib_norm.tf_layers.dense(x, 3)"),
+    ("tf.compat.v1.layers.conv2d(x, 3, 3)",
+     "contrib_norm.tf_layers.conv2d(x, 3, 3)"),
+    ("tf.layers.Dense(3)", "contrib_norm.tf_layers.Dense(3)"),
     ("tf.compat.v1.contrib.layers.batch_norm(x)",
      "contrib_norm.layers.batch_norm(x)"),
     ("tf.compat.v1.contrib.framework.arg_scope([f])",
@@ -546,41 +574,48 @@ def test_rewrite_slim_arg_scope_with_normalizer_fn():
         import contrib_norm
 
         def net(x, training):
-            with contrib_norm.framework.arg_scope([tf.contrib.slim.conv2d], normalizer_fn=contrib_norm.layers.batch_norm,
+            with contrib_norm.slim.arg_scope([contrib_norm.slim.conv2d], normalizer_fn=contrib_norm.slim.batch_norm,
                                 normalizer_params={'is_training': training}):
-                return tf.contrib.slim.conv2d(x, 64, [3, 3])
+                return contrib_norm.slim.conv2d(x, 64, [3, 3])
         """)
-    manual = result.manual
-    assert [(i.line, i.symbol) for i in manual] == [
-        (5, "tf.contrib.slim.conv2d"), (7, "tf.contrib.slim.conv2d")]
-    assert "tf.compat.v1.layers.conv2d" in manual[0].hint
-    assert "keras.layers.Conv2D" in manual[0].hint
+    assert result.manual == []
 
 
 @pytest.mark.parametrize("layer", ["dense", "conv2d", "flatten", "dropout",
-                                   "max_pooling2d", "Dense", "Conv2D"])
-def test_rewrite_other_tf_layers_to_compat_v1(layer):
-    out = rewrite("import tensorflow as tf\ny = tf.layers.%s(x)\n" % layer)
-    assert out.code == "import tensorflow as tf\ny = tf.compat.v1.layers.%s(x)\n" % layer
+                                   "max_pooling2d", "Dense", "Conv2D", "Layer"])
+def test_rewrite_tf_layers_to_contrib_norm_tf_layers(layer):
+    for spelling in ("tf.layers.", "tf.compat.v1.layers."):
+        out = rewrite("import tensorflow as tf\ny = %s%s(x)\n"
+                      % (spelling, layer))
+        assert out.code == ("import tensorflow as tf\nimport contrib_norm\n"
+                            "y = contrib_norm.tf_layers.%s(x)\n" % layer)
+        assert out.issues == []
+
+
+def test_rewrite_tf_layers_outside_tf1_to_compat_v1_with_note():
+    # Not a TF1 tf.layers name: left to tf.compat.v1 (tf-keras), with a note.
+    out = rewrite("import tensorflow as tf\ny = tf.layers.InputSpec(ndim=4)\n")
+    assert out.code == ("import tensorflow as tf\n"
+                        "y = tf.compat.v1.layers.InputSpec(ndim=4)\n")
     (note,) = out.issues
     assert note.kind == NOTE
-    assert note.symbol == "tf.compat.v1.layers." + layer
+    assert note.symbol == "tf.compat.v1.layers.InputSpec"
     assert "tf-keras" in note.hint and "TF_USE_LEGACY_KERAS=1" in note.hint
 
 
-def test_rewrite_compat_v1_layers_left_with_note():
-    code = "import tensorflow as tf\ny = tf.compat.v1.layers.dense(x, 3)\n"
+def test_rewrite_compat_v1_layers_outside_tf1_left_with_note():
+    code = "import tensorflow as tf\ny = tf.compat.v1.layers.InputSpec()\n"
     out = rewrite(code)
     assert out.code == code
     assert [i.kind for i in out.issues] == [NOTE]
 
 
 def test_rewrite_layers_with_compat_v1_alias():
-    # With `import tensorflow.compat.v1 as tf`, tf.layers is already compat.v1.
-    code = "import tensorflow.compat.v1 as tf\ny = tf.layers.dense(x, 3)\n"
-    out = rewrite(code)
-    assert out.code == code
-    assert [i.kind for i in out.issues] == [NOTE]
+    # With `import tensorflow.compat.v1 as tf`, tf.layers is compat.v1's.
+    out = rewrite("import tensorflow.compat.v1 as tf\ny = tf.layers.dense(x, 3)\n")
+    assert out.code == ("import tensorflow.compat.v1 as tf\nimport contrib_norm\n"
+                        "y = contrib_norm.tf_layers.dense(x, 3)\n")
+    assert out.issues == []
 
 
 def test_rewrite_with_other_alias():
@@ -588,7 +623,17 @@ def test_rewrite_with_other_alias():
                   "y = tf1.contrib.layers.batch_norm(tf1.layers.dense(x, 3))\n")
     assert out.code == ("import tensorflow as tf1\nimport contrib_norm\n"
                         "y = contrib_norm.layers.batch_norm("
-                        "tf1.compat.v1.layers.dense(x, 3))\n")
+                        "contrib_norm.tf_layers.dense(x, 3))\n")
+
+
+def test_table_and_install_agree():
+    # install() and pass 3 read the same table.
+    assert rewrite_module.CONTRIB_NORM_MAP is legacy_names.LEGACY_NAMES
+    for path in ("tensorflow.contrib.framework.arg_scope_func_key",
+                 "tensorflow.contrib.slim.arg_scope_func_key",
+                 "tensorflow.contrib.slim.utils.convert_collection_to_dict",
+                 "tensorflow.layers.dense"):
+        assert path in rewrite_module.CONTRIB_NORM_MAP
 
 
 def test_rewrite_keras3_regularizer_keyword():
@@ -605,18 +650,21 @@ def test_rewrite_keras3_regularizer_keyword():
 
 
 UNCONVERTED_CASES = [
-    ("tf.contrib.slim.conv2d(x, 3, 3)", "tf.contrib.slim.conv2d",
-     "tf.compat.v1.layers.conv2d"),
-    ("tf.contrib.layers.conv2d(x, 3, 3)", "tf.contrib.layers.conv2d",
-     "keras.layers.Conv2D"),
-    ("tf.contrib.layers.fully_connected(x, 3)",
-     "tf.contrib.layers.fully_connected", "tf.compat.v1.layers.dense"),
+    ("tf.contrib.slim.learning.train(op, 'd')", "tf.contrib.slim.learning.train",
+     "tf.compat.v1.train optimizer"),
+    ("tf.contrib.slim.losses.softmax_cross_entropy(a, b)",
+     "tf.contrib.slim.losses.softmax_cross_entropy", "tf.compat.v1.losses"),
+    ("tf.contrib.slim.conv2d_in_plane(x, 3)", "tf.contrib.slim.conv2d_in_plane",
+     "contrib_norm.slim has slim's layers"),
+    ("tf.contrib.layers.embed_sequence(ids, 9, 3)",
+     "tf.contrib.layers.embed_sequence", "tf.nn.embedding_lookup"),
+    ("tf.contrib.layers.maxout(x, 3)", "tf.contrib.layers.maxout",
+     "keras.layers"),
     ("tf.contrib.rnn.LSTMBlockCell(3)", "tf.contrib.rnn.LSTMBlockCell",
      "tf.compat.v1.nn.rnn_cell"),
-    ("tf.contrib.framework.get_variables('s')",
-     "tf.contrib.framework.get_variables", "tf.compat.v1.get_collection"),
-    ("tf.contrib.layers.l2_regularizer(0.1)", "tf.contrib.layers.l2_regularizer",
-     "tf.keras.regularizers.l2(0.5 * scale)"),
+    ("tf.contrib.framework.get_or_create_global_step()",
+     "tf.contrib.framework.get_or_create_global_step",
+     "tf.compat.v1.train.get_or_create_global_step"),
     ("tf.contrib.distributions.Normal(0., 1.)",
      "tf.contrib.distributions.Normal", "TensorFlow Probability"),
     ("tf.contrib.foo.bar()", "tf.contrib.foo.bar", "no automatic replacement"),
@@ -781,7 +829,7 @@ def test_pipeline_without_upgrade_line_numbers():
 
         x = tf.placeholder(tf.float32, [None, 4])
         y = tf_contrib.layers.batch_norm(x, is_training=True)
-        z = slim.conv2d(y, 3, 3)
+        z = slim.conv2d_in_plane(y, 3, 3)
         """)
     assert code == src("""
         import tensorflow as tf
@@ -790,7 +838,7 @@ def test_pipeline_without_upgrade_line_numbers():
 
         x = tf.placeholder(tf.float32, [None, 4])
         y = contrib_norm.layers.batch_norm(x, is_training=True)
-        z = tf.contrib.slim.conv2d(y, 3, 3)
+        z = tf.contrib.slim.conv2d_in_plane(y, 3, 3)
         """)
     described = {(c.line, c.describe()) for c in result.changes}
     assert (6, "tf_contrib.layers.batch_norm -> contrib_norm.layers.batch_norm") in described
@@ -800,7 +848,8 @@ def test_pipeline_without_upgrade_line_numbers():
     assert [(c.new, c.out_line) for c in added] == [
         ("import contrib_norm", 2), ("tf.compat.v1.disable_eager_execution()", 3)]
     (manual,) = result.manual
-    assert (manual.line, manual.out_line, manual.symbol) == (7, 7, "tf.contrib.slim.conv2d")
+    assert (manual.line, manual.out_line, manual.symbol) == (
+        7, 7, "tf.contrib.slim.conv2d_in_plane")
     for change in result.changes:
         if change.line == 6:
             assert change.out_line == 6
@@ -877,16 +926,16 @@ def test_merge_changes_chains_passes():
 
 def test_hint_display():
     assert hints.display("tensorflow.contrib.layers.conv2d") == "tf.contrib.layers.conv2d"
-    assert "needs tf-keras" in hints.hint_for("tensorflow.contrib.layers.conv2d")
+    assert "tf.nn.embedding_lookup" in hints.hint_for(
+        "tensorflow.contrib.layers.embed_sequence")
 
 
-@pytest.mark.parametrize("name", ["conv2d", "conv2d_transpose",
-                                  "separable_conv2d", "fully_connected"])
-def test_hint_warns_about_contrib_default_relu(name):
-    # Following the hint must not silently drop contrib's default ReLU.
-    hint = hints.hint_for("tensorflow.contrib.layers." + name)
-    assert "activation_fn defaults to relu" in hint
-    assert "normalizer_fn" in hint
+@pytest.mark.parametrize("part", ["losses", "learning", "metrics", "nets"])
+def test_hint_for_slim_parts_left_out(part):
+    hint = hints.hint_for("tensorflow.contrib.slim.%s.x" % part)
+    assert "slim.%s" % part in hint and "model-building surface" in hint
+    # No hint sends served names to tf-keras any more.
+    assert hints.LEGACY_KERAS not in hint
 
 
 def test_parse_tf_upgrade_v2_log():
