@@ -626,6 +626,43 @@ def test_rewrite_with_other_alias():
                         "contrib_norm.tf_layers.dense(x, 3))\n")
 
 
+ALIAS_CASES = [
+    ("import tensorflow.contrib.slim as slim", "slim.conv2d(x, 3, [3, 3])",
+     "contrib_norm.slim.conv2d(x, 3, [3, 3])"),
+    ("from tensorflow.contrib import slim",
+     "slim.utils.convert_collection_to_dict('ends')",
+     "contrib_norm.slim.utils.convert_collection_to_dict('ends')"),
+    ("import tensorflow.contrib.slim as slim",
+     "slim.initializers.xavier_initializer()",
+     "contrib_norm.slim.initializers.xavier_initializer()"),
+    ("import tensorflow.contrib.slim as slim",
+     "slim.get_variables_to_restore(exclude=['logits'])",
+     "contrib_norm.slim.get_variables_to_restore(exclude=['logits'])"),
+    ("from tensorflow.contrib.slim import regularizers",
+     "regularizers.l1_regularizer(0.1)",
+     "contrib_norm.slim.regularizers.l1_regularizer(0.1)"),
+    ("import tensorflow.contrib as tc", "tc.layers.conv2d(x, 3, 3)",
+     "contrib_norm.layers.conv2d(x, 3, 3)"),
+    ("from tensorflow.contrib.layers import flatten", "flatten(x)",
+     "contrib_norm.layers.flatten(x)"),
+    ("from tensorflow.contrib.framework import get_variables",
+     "get_variables('s')", "contrib_norm.framework.get_variables('s')"),
+    ("from tensorflow.compat.v1 import layers", "layers.dense(x, 3)",
+     "contrib_norm.tf_layers.dense(x, 3)"),
+    ("from tensorflow.compat.v1.layers import conv2d", "conv2d(x, 3, 3)",
+     "contrib_norm.tf_layers.conv2d(x, 3, 3)"),
+]
+
+
+@pytest.mark.parametrize("imports, use, new", ALIAS_CASES,
+                         ids=[c[1] for c in ALIAS_CASES])
+def test_every_spelling_of_a_table_name_is_rewritten(imports, use, new):
+    code, result = migrate("import tensorflow as tf\n%s\n\ny = %s\n"
+                           % (imports, use))
+    assert code == "import tensorflow as tf\nimport contrib_norm\n\ny = %s\n" % new
+    assert result.manual == [] and result.notes == []
+
+
 def test_table_and_install_agree():
     # install() and pass 3 read the same table.
     assert rewrite_module.CONTRIB_NORM_MAP is legacy_names.LEGACY_NAMES
