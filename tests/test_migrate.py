@@ -10,6 +10,8 @@ import textwrap
 import libcst as cst
 import pytest
 
+import fresh_interpreter
+
 from contrib_norm import legacy_names
 from contrib_norm.migrate import hints
 from contrib_norm.migrate import rewrite as rewrite_module
@@ -661,6 +663,19 @@ def test_every_spelling_of_a_table_name_is_rewritten(imports, use, new):
                            % (imports, use))
     assert code == "import tensorflow as tf\nimport contrib_norm\n\ny = %s\n" % new
     assert result.manual == [] and result.notes == []
+
+
+def test_table_and_pass_3_do_not_import_tensorflow(tmp_path):
+    code = ("import sys\n"
+            "from contrib_norm import legacy_names\n"
+            "from contrib_norm.migrate import rewrite\n"
+            "assert rewrite.CONTRIB_NORM_MAP is legacy_names.LEGACY_NAMES\n"
+            "rewrite.rewrite('import tensorflow as tf\\ntf.layers.dense(x, 3)\\n')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('tensorflow', 'keras', 'tf_keras')))\n")
+    proc = fresh_interpreter.run(["-c", code], cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout
 
 
 def test_table_and_install_agree():
