@@ -19,12 +19,13 @@ What it provides, and nothing else: the names of
 * ``tf.contrib.layers``: the layers (``conv2d``, ``fully_connected``,
   ``batch_norm``, ``max_pool2d``, ``flatten``, ``dropout``, ``repeat``,
   ``stack``, ...), the regularizers and initializers, and
-  ``tf.contrib.layers.initializers``;
+  ``tf.contrib.layers.initializers`` and ``regularizers``;
 * ``tf.contrib.nn.alpha_dropout``;
 * ``tf.contrib.framework``: the arg_scope functions and the variable
   functions (``model_variable``, ``get_variables_to_restore``, ...);
 * ``tf.contrib.slim``: the model-building surface (``contrib_norm.slim``),
-  with ``slim.initializers``, ``slim.regularizers`` and ``slim.utils``;
+  with ``slim.layers``, ``slim.initializers``, ``slim.regularizers`` and
+  ``slim.utils``;
 * the same ``tf.contrib`` under ``tf.compat.v1.contrib``;
 * every name of TF1's ``tf.compat.v1.layers`` (``dense``, ``conv2d``,
   ``batch_normalization``, ..., ``Dense``, ``Layer``), from

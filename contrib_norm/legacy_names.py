@@ -24,7 +24,12 @@ CONTRIB_LAYERS = (
     "stack", "unit_norm",
 )  # fmt: skip
 
-# tf.contrib.layers' regularizers (also tf.contrib.slim.regularizers).
+# The names of those that TF1 defined in tf.contrib.layers' `layers` module
+# (`tf.contrib.slim.layers`); the others are in its `normalization` module.
+NORMALIZATION_MODULE_LAYERS = ("group_norm", "instance_norm")
+
+# tf.contrib.layers' regularizers (also tf.contrib.layers.regularizers and
+# tf.contrib.slim.regularizers).
 REGULARIZERS = (
     "apply_regularization", "l1_l2_regularizer", "l1_regularizer",
     "l2_regularizer", "sum_regularizer",
@@ -94,10 +99,15 @@ NAMESPACES = {
     },
     "tensorflow.contrib.layers.initializers": _served_by(
         "contrib_norm.initializers", INITIALIZERS),
+    "tensorflow.contrib.layers.regularizers": _served_by(
+        "contrib_norm.layers", REGULARIZERS),
     "tensorflow.contrib.framework": _served_by(
         "contrib_norm.framework", ARG_SCOPE + VARIABLES),
     "tensorflow.contrib.nn": _served_by("contrib_norm.nn", ("alpha_dropout",)),
     "tensorflow.contrib.slim": _served_by("contrib_norm.slim", _SLIM_NAMES),
+    "tensorflow.contrib.slim.layers": _served_by(
+        "contrib_norm.layers",
+        tuple(n for n in CONTRIB_LAYERS if n not in NORMALIZATION_MODULE_LAYERS)),
     "tensorflow.contrib.slim.initializers": _served_by(
         "contrib_norm.slim.initializers", INITIALIZERS),
     "tensorflow.contrib.slim.regularizers": _served_by(

@@ -60,6 +60,8 @@ MAPPED = {
     "tf.contrib.slim.initializers.xavier_initializer":
         "initializers.xavier_initializer",
     "tf.contrib.slim.regularizers.l2_regularizer": "layers.l2_regularizer",
+    "tf.contrib.slim.layers.conv2d": "layers.conv2d",
+    "tf.contrib.layers.regularizers.l1_regularizer": "layers.l1_regularizer",
     "tf.contrib.slim.utils.convert_collection_to_dict":
         "slim.utils.convert_collection_to_dict",
     "tf.compat.v1.contrib.layers.conv2d": "layers.conv2d",

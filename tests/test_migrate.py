@@ -643,6 +643,8 @@ ALIAS_CASES = [
     ("from tensorflow.contrib.slim import regularizers",
      "regularizers.l1_regularizer(0.1)",
      "contrib_norm.slim.regularizers.l1_regularizer(0.1)"),
+    ("import tensorflow.contrib.slim as slim", "slim.layers.softmax(x)",
+     "contrib_norm.layers.softmax(x)"),
     ("import tensorflow.contrib as tc", "tc.layers.conv2d(x, 3, 3)",
      "contrib_norm.layers.conv2d(x, 3, 3)"),
     ("from tensorflow.contrib.layers import flatten", "flatten(x)",
