@@ -81,8 +81,16 @@ TF_LAYERS = (
 # the same objects).
 _BATCH_NORMALIZATION = ("BatchNormalization", "batch_normalization")
 
-# The submodules of tf.contrib.slim that contrib_norm.slim has.
-SLIM_SUBMODULES = ("initializers", "regularizers", "utils")
+# The submodules of tf.contrib.slim that contrib_norm.slim has (its `layers`
+# is contrib_norm.layers).
+SLIM_SUBMODULES = ("initializers", "layers", "regularizers", "utils")
+
+# What tf.contrib.slim had beyond its model-building surface, left out: its
+# training loops, losses, metrics, data, nets, learning and evaluation.
+SLIM_LEFT_OUT = (
+    "data", "evaluation", "learning", "losses", "metrics", "model_analyzer",
+    "nets", "queues", "summaries", "train_eval", "training",
+)  # fmt: skip
 
 
 def _served_by(module, attributes):

@@ -51,6 +51,7 @@ def test_slim_layers_are_contrib_norm_layers():
     assert slim.initializers.xavier_initializer is slim.xavier_initializer
     assert slim.regularizers.l2_regularizer is slim.l2_regularizer
     assert set(legacy_names.SLIM_SUBMODULES) <= set(slim.__all__)
+    assert slim.layers is contrib_norm.layers
 
 
 def test_table_targets_all_exist():

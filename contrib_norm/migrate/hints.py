@@ -1,5 +1,7 @@
 """What to tell the user about a tf.contrib API that was not converted."""
 
+from contrib_norm import legacy_names
+
 LEGACY_KERAS = "needs tf-keras + TF_USE_LEGACY_KERAS=1"
 
 # tf.contrib.layers names that contrib_norm does not serve (those it serves
@@ -22,10 +24,6 @@ _FRAMEWORK = {
     "with_shape": "use tf.ensure_shape",
 }
 
-# tf.contrib.slim's parts beyond the model-building surface.
-_SLIM_LEFT_OUT = ("data", "evaluation", "learning", "losses", "metrics",
-                  "model_analyzer", "nets", "queues", "summaries")
-
 _DEFAULT = ("tf.contrib was removed in TensorFlow 2 and has no automatic "
             "replacement: find an equivalent in core TensorFlow or Keras "
             "(the tf-slim package no longer imports on TensorFlow 2.21)")
@@ -47,7 +45,7 @@ def hint_for(canonical_path):
         return _LAYERS[leaf]
     if sub in ("framework", "slim") and leaf in _FRAMEWORK:
         return _FRAMEWORK[leaf]
-    if sub == "slim" and leaf in _SLIM_LEFT_OUT:
+    if sub == "slim" and leaf in legacy_names.SLIM_LEFT_OUT:
         return ("contrib_norm.slim restores slim's model-building surface "
                 "only: replace slim.%s by tf.compat.v1.losses, a "
                 "tf.compat.v1.train optimizer and a tf.compat.v1.Session loop "

@@ -4,7 +4,8 @@ The same objects as ``contrib_norm.layers`` (``conv2d``, ``fully_connected``,
 ``batch_norm``, ``max_pool2d``, ``repeat``, ``stack``, ...), its regularizers
 and tf.contrib.layers' initializers, ``contrib_norm.framework``'s arg scopes
 and variable functions (``model_variable``, ``get_variables_to_restore``,
-...), and the submodules ``initializers``, ``regularizers`` and ``utils``::
+...), and the submodules ``initializers``, ``regularizers``, ``utils`` and
+``layers`` (``contrib_norm.layers``)::
 
     import contrib_norm.slim as slim
 
@@ -15,6 +16,7 @@ slim's training loops, losses, metrics, data, nets, learning and evaluation
 are not part of it: accessing them raises an ``AttributeError`` that says so.
 """
 
+from contrib_norm import layers
 from contrib_norm import legacy_names
 from contrib_norm.framework.arg_scope import add_arg_scope
 from contrib_norm.framework.arg_scope import arg_scope
@@ -85,19 +87,13 @@ from contrib_norm.slim import utils
 __all__ = sorted(legacy_names.NAMESPACES["tensorflow.contrib.slim"]) + list(
     legacy_names.SLIM_SUBMODULES)
 
-# What tf.contrib.slim had beyond the model-building surface.
-_LEFT_OUT = frozenset({
-    "data", "evaluation", "learning", "losses", "metrics", "model_analyzer",
-    "nets", "queues", "summaries", "train_eval", "training",
-})
-
 
 def __getattr__(name):
     if name.startswith("_"):
         raise AttributeError("module %r has no attribute %r" % (__name__, name))
     what = ("slim.%s is one of tf.contrib.slim's training loops, losses, "
             "metrics, data, nets, learning and evaluation, which are left "
-            "out" % name if name in _LEFT_OUT
+            "out" % name if name in legacy_names.SLIM_LEFT_OUT
             else "tf.contrib.slim.%s is not provided" % name)
     raise AttributeError(
         "module %r has no attribute %r: contrib_norm.slim restores only "
