@@ -57,7 +57,7 @@ SPELL_OUT_CASES = [
         from tensorflow.contrib import layers
         init = layers.xavier_initializer()
         """,
-        "init = tf.contrib.layers.xavier_initializer()",
+        "init = tf.contrib.layers.initializers.xavier_initializer()",
         id="from-contrib-import-module"),
     pytest.param(
         """
@@ -65,7 +65,7 @@ SPELL_OUT_CASES = [
         from tensorflow.contrib.layers import l2_regularizer
         reg = l2_regularizer(0.1)
         """,
-        "reg = tf.contrib.layers.l2_regularizer(0.1)",
+        "reg = tf.contrib.layers.regularizers.l2_regularizer(0.1)",
         id="from-contrib-layers-import-name"),
     pytest.param(
         """
@@ -114,7 +114,7 @@ SPELL_OUT_CASES = [
         from tensorflow.contrib.layers.python.layers import initializers
         w = initializers.xavier_initializer()
         """,
-        "w = tf.contrib.layers.xavier_initializer()",
+        "w = tf.contrib.layers.initializers.xavier_initializer()",
         id="private-module-path"),
     pytest.param(
         """
@@ -130,8 +130,8 @@ SPELL_OUT_CASES = [
         import tensorflow.contrib.slim as slim
         r = slim.l2_regularizer(0.1)
         """,
-        "r = tf.contrib.layers.l2_regularizer(0.1)",
-        id="slim-regularizer-via-layers"),
+        "r = tf.contrib.slim.l2_regularizer(0.1)",
+        id="slim-regularizer-stays-slim"),
     pytest.param(
         """
         import tensorflow as tf
@@ -243,8 +243,8 @@ def test_spell_out_taki0112_helpers():
     assert out.code == src("""
         import tensorflow as tf
 
-        weight_init = tf.contrib.layers.variance_scaling_initializer()
-        weight_regularizer = tf.contrib.layers.l2_regularizer(0.0001)
+        weight_init = tf.contrib.layers.initializers.variance_scaling_initializer()
+        weight_regularizer = tf.contrib.layers.regularizers.l2_regularizer(0.0001)
 
         def batch_norm(x, is_training=True, scope='batch_norm'):
             return tf.contrib.layers.batch_norm(x, decay=0.9, epsilon=1e-05,
@@ -507,7 +507,7 @@ def test_rewrite_keras3_variance_scaling_to_tensorflow_v1(header, old, new):
         assert "ignores tf.compat.v1.set_random_seed" in changed[0].describe()
 
 
-def test_contrib_initializers_through_tf_upgrade_v2_stay_seeded():
+def test_contrib_initializers_through_tf_upgrade_v2_become_contrib_norm():
     code, _ = migrate_sources({"m.py": src("""
         import tensorflow as tf
         from tensorflow.contrib.layers import xavier_initializer
@@ -515,8 +515,10 @@ def test_contrib_initializers_through_tf_upgrade_v2_stay_seeded():
         b = tf.contrib.layers.variance_scaling_initializer(uniform=True, seed=3)
         c = xavier_initializer(uniform=False)
         """)})["m.py"]
+    # Through their TF1 submodule, tf_upgrade_v2 leaves them to pass 3.
     assert "keras" not in code
-    assert code.count("tf.compat.v1.variance_scaling_initializer(") == 3
+    assert code.count("contrib_norm.initializers.variance_scaling_initializer(") == 2
+    assert "contrib_norm.initializers.xavier_initializer(uniform=False)" in code
 
     def draw():
         namespace = {}
@@ -939,8 +941,12 @@ def test_unparsable_file_error_names_line_and_cause(code, message):
      "tensorflow.contrib.framework.arg_scope"),
     ("tensorflow.contrib.nn.python.ops.alpha_dropout.alpha_dropout",
      "tensorflow.contrib.nn.alpha_dropout"),
+    ("tensorflow.contrib.layers.xavier_initializer",
+     "tensorflow.contrib.layers.initializers.xavier_initializer"),
+    ("tensorflow.contrib.layers.python.layers.regularizers.l2_regularizer",
+     "tensorflow.contrib.layers.regularizers.l2_regularizer"),
     ("tensorflow.contrib.slim.xavier_initializer",
-     "tensorflow.contrib.layers.xavier_initializer"),
+     "tensorflow.contrib.slim.xavier_initializer"),
     ("tensorflow.contrib.slim.batch_norm", "tensorflow.contrib.slim.batch_norm"),
 ])
 def test_normalize_contrib(path, expected):

@@ -443,8 +443,8 @@ def test_full_tree_ops_helpers(full_tree):
         import tensorflow as tf
         import contrib_norm
 
-        weight_init = tf.compat.v1.variance_scaling_initializer(scale=2.0)
-        weight_regularizer = tf.keras.regularizers.l2(0.5 * (0.0001))
+        weight_init = contrib_norm.initializers.variance_scaling_initializer()
+        weight_regularizer = contrib_norm.layers.l2_regularizer(0.0001)
 
         def batch_norm(x, is_training=True, scope='batch_norm'):
             return contrib_norm.layers.batch_norm(x,
@@ -471,9 +471,11 @@ def test_full_tree_report_merges_passes(full_tree):
     assert ("%s:17: tf.layers.dense -> contrib_norm.tf_layers.dense  "
             "[contrib_norm]" % ops) in report
     assert "not available under Keras 3" not in report
-    # tf_upgrade_v2's own conversions of contrib initializers are listed.
-    assert "%s:4: " % ops in report
-    assert "VarianceScaling" in report
+    # The contrib initializer and regularizer are contrib_norm's, not
+    # tf_upgrade_v2's Keras stand-ins.
+    assert ("%s:4: tf_contrib.layers.variance_scaling_initializer -> "
+            "contrib_norm.initializers.variance_scaling_initializer" % ops) in report
+    assert "VarianceScaling" not in report and "keras" not in report
     # Its 'cannot be converted' errors for what pass 3 converted are not.
     assert "Using member tf.contrib.layers.batch_norm" not in report
 

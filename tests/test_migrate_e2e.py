@@ -101,7 +101,7 @@ def test_migration_converts_everything(migrated):
         assert expected in realistic
     ugatit = (dst / "ugatit_ops.py").read_text()
     for expected in (
-            "weight_regularizer = tf.keras.regularizers.l2(l2=0.5 * (0.0001))",
+            "weight_regularizer = contrib_norm.layers.l2_regularizer(scale=0.0001)",
             "    return contrib_norm.layers.instance_norm(x,",
             "    return contrib_norm.layers.layer_norm(x,",
             "x = contrib_norm.tf_layers.conv2d(inputs=x, filters=channels,"):
@@ -125,7 +125,10 @@ def test_migration_converts_everything(migrated):
             "net = contrib_norm.layers.batch_normalization(net, training=",
             "net = contrib_norm.tf_layers.max_pooling2d(net, 2, 2)",
             "return contrib_norm.tf_layers.dense(net, 3, name='logits')",
-            "moving_mean = contrib_norm.slim.get_variables_by_suffix("):
+            "moving_mean = contrib_norm.slim.get_variables_by_suffix(",
+            # Not tf_upgrade_v2's Keras stand-ins: contrib_norm's own.
+            "weights_regularizer=contrib_norm.slim.l2_regularizer(1e-4)):",
+            "kernel_initializer=contrib_norm.initializers.xavier_initializer())"):
         assert expected in classifiers
 
 
@@ -296,5 +299,5 @@ def test_ugatit_ops_trains(migrated, tmp_path):
     # instance_norm and layer_norm each have a trained gamma and beta.
     assert len(changed) == 4, changed
     assert all(changed.values()), changed
-    # Spectral-norm convs use the l2 regularizer tf_upgrade_v2 produced.
+    # Spectral-norm convs use contrib_norm.layers.l2_regularizer.
     assert data["regularization_losses"] > 0

@@ -12,8 +12,9 @@
   ``BatchNormalization``: ``contrib_norm.layers.*``, the same objects).
 * Other ``tf.layers.*`` become ``tf.compat.v1.layers.*`` (with a note: these
   need tf-keras and ``TF_USE_LEGACY_KERAS=1``).
-* ``tf.compat.v1.keras.initializers.VarianceScaling``, which tf_upgrade_v2
-  writes for the contrib initializers, becomes
+* ``tf.compat.v1.keras.initializers.VarianceScaling`` (which programs write,
+  and tf_upgrade_v2 for a contrib initializer that pass 1 could not spell
+  through ``tf.contrib.layers.initializers``) becomes
   ``tf.compat.v1.variance_scaling_initializer``: same arguments, and the
   class TF 1.x's name stood for; under Keras 3 the Keras name is Keras 3's
   initializer, which ignores ``tf.compat.v1.set_random_seed``.
