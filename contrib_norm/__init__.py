@@ -9,7 +9,12 @@ Public modules and functions:
   removed.
 * ``contrib_norm.nn``: ``selu``, ``alpha_dropout``, ``dropout_selu``.
 * ``contrib_norm.initializers``: tf.contrib.layers' weight initializers.
-* ``contrib_norm.framework``: ``arg_scope`` and ``add_arg_scope``.
+* ``contrib_norm.framework``: ``arg_scope``, ``add_arg_scope`` and
+  tf.contrib.framework's variable functions (``model_variable``, ...).
+* ``contrib_norm.slim``: tf.contrib.slim's model-building surface (its
+  layers, arg scopes, variables, initializers, regularizers and utils).
+* ``contrib_norm.legacy_names``: the table of the legacy names contrib_norm
+  serves and what serves each (no TensorFlow import).
 * ``contrib_norm.install()``: makes ``tf.contrib.layers.batch_norm`` and the
   other legacy names resolve to contrib_norm (see ``contrib_norm.compat``).
 
@@ -23,7 +28,8 @@ import importlib.util
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("framework", "initializers", "layers", "nn", "tf_layers")
+_SUBMODULES = ("framework", "initializers", "layers", "legacy_names", "nn",
+               "slim", "tf_layers")
 
 __all__ = ["__version__", "install", *_SUBMODULES]
 

@@ -13,21 +13,24 @@ unchanged::
     tf.disable_eager_execution()
     net = tf.contrib.layers.batch_norm(net, is_training=is_training)
 
-What it provides, and nothing else:
+What it provides, and nothing else: the names of
+``contrib_norm.legacy_names`` (the table the migration tool reads too), i.e.
 
-* ``tf.contrib.layers``: ``batch_norm``, ``group_norm``, ``instance_norm``,
-  ``layer_norm``, ``variance_scaling_initializer``, ``xavier_initializer``,
-  ``xavier_initializer_conv2d``;
+* ``tf.contrib.layers``: the layers (``conv2d``, ``fully_connected``,
+  ``batch_norm``, ``max_pool2d``, ``flatten``, ``dropout``, ``repeat``,
+  ``stack``, ...), the regularizers and initializers, and
+  ``tf.contrib.layers.initializers`` and ``regularizers``;
 * ``tf.contrib.nn.alpha_dropout``;
-* ``tf.contrib.framework``: ``arg_scope``, ``add_arg_scope``,
-  ``current_arg_scope``, ``has_arg_scope``, ``arg_scoped_arguments``,
-  ``arg_scope_func_key``;
-* ``tf.contrib.slim``: the union of the two lists above, under the names
-  tf.contrib.slim gave them;
+* ``tf.contrib.framework``: the arg_scope functions and the variable
+  functions (``model_variable``, ``get_variables_to_restore``, ...);
+* ``tf.contrib.slim``: the model-building surface (``contrib_norm.slim``),
+  with ``slim.layers``, ``slim.initializers``, ``slim.regularizers`` and
+  ``slim.utils``;
 * the same ``tf.contrib`` under ``tf.compat.v1.contrib``;
-* ``tf.compat.v1.layers.batch_normalization`` and ``BatchNormalization``;
-  every other ``tf.compat.v1.layers`` name behaves exactly as before (under
-  Keras 3, its "not available with Keras 3" error).
+* every name of TF1's ``tf.compat.v1.layers`` (``dense``, ``conv2d``,
+  ``batch_normalization``, ..., ``Dense``, ``Layer``), from
+  ``contrib_norm.tf_layers``, under Keras 3 without tf-keras; any other
+  attribute of ``tf.compat.v1.layers`` is forwarded to what was there.
 
 Any other ``tf.contrib`` name raises an ``AttributeError`` that names it and
 points to the migration guide: contrib_norm never makes up a stand-in.
@@ -40,45 +43,16 @@ import types
 
 import tensorflow as tf
 
+from contrib_norm import legacy_names
+
 __all__ = ["install"]
 
 GUIDE = "contrib_norm's migration_guide/README.md"
 
 _CONTRIB = "tensorflow.contrib"
 
-_LAYERS = {
-    "batch_norm": ("contrib_norm.layers", "batch_norm"),
-    "group_norm": ("contrib_norm.layers", "group_norm"),
-    "instance_norm": ("contrib_norm.layers", "instance_norm"),
-    "layer_norm": ("contrib_norm.layers", "layer_norm"),
-    "variance_scaling_initializer": (
-        "contrib_norm.initializers", "variance_scaling_initializer"),
-    "xavier_initializer": ("contrib_norm.initializers", "xavier_initializer"),
-    "xavier_initializer_conv2d": (
-        "contrib_norm.initializers", "xavier_initializer_conv2d"),
-}
-_NN = {"alpha_dropout": ("contrib_norm.nn", "alpha_dropout")}
-_FRAMEWORK = {
-    name: ("contrib_norm.framework", name)
-    for name in ("arg_scope", "add_arg_scope", "current_arg_scope",
-                 "has_arg_scope", "arg_scoped_arguments", "arg_scope_func_key")
-}
-# tf.contrib.slim re-exported tf.contrib.layers and the arg_scope functions.
-_SLIM = dict(_LAYERS, **_FRAMEWORK)
-
-# Submodule name -> the names it maps.
-_SUBMODULES = {
-    "layers": _LAYERS,
-    "nn": _NN,
-    "framework": _FRAMEWORK,
-    "slim": _SLIM,
-}
-
-# The names served in tf.compat.v1.layers.
-_V1_LAYERS = {
-    "batch_normalization": ("contrib_norm.layers", "batch_normalization"),
-    "BatchNormalization": ("contrib_norm.layers", "BatchNormalization"),
-}
+# The legacy names served in tf.compat.v1.layers.
+_V1_LAYERS = legacy_names.NAMESPACES["tensorflow.layers"]
 
 
 def _legacy_name(module_name):
@@ -105,8 +79,9 @@ def _not_provided_message(legacy_name):
     hint = _replacement_hint(legacy_name)
     return (
         "%s is not provided by contrib_norm, which restores only tf.contrib's "
-        "normalization layers, alpha_dropout, weight initializers and "
-        "arg_scope.%s See %s for what replaces %s on TensorFlow 2."
+        "layers, slim's model-building surface, alpha_dropout, weight "
+        "initializers, regularizers, arg_scope and variable functions.%s See "
+        "%s for what replaces %s on TensorFlow 2."
         % (legacy_name, " Instead: %s." % hint if hint else "", GUIDE,
            legacy_name))
 
@@ -167,7 +142,7 @@ class _LegacyNamespace(types.ModuleType):
 
 
 class _V1LayersProxy(types.ModuleType):
-    """``tf.compat.v1.layers`` with contrib_norm's batch normalization.
+    """``tf.compat.v1.layers`` with TF1's names from contrib_norm.
 
     Serves the names of ``_V1_LAYERS`` and forwards every other attribute to
     the module (or Keras lazy loader) it replaces, untouched.
@@ -175,8 +150,8 @@ class _V1LayersProxy(types.ModuleType):
 
     def __init__(self, original):
         super().__init__("tensorflow.compat.v1.layers",
-                         "tf.compat.v1.layers, with batch_normalization and "
-                         "BatchNormalization from contrib_norm.")
+                         "tf.compat.v1.layers, with TF1's layers from "
+                         "contrib_norm.tf_layers.")
         self.__dict__["_contrib_norm_original"] = original
         for name, target in _V1_LAYERS.items():
             self.__dict__[name] = _resolve(
@@ -224,16 +199,21 @@ class _ContribFinder(importlib.abc.MetaPathFinder):
 
 
 def _build_contrib():
-    """Creates tf.contrib and its submodules, registered in ``sys.modules``."""
-    submodules = {
-        name: _LegacyNamespace("%s.%s" % (_CONTRIB, name), mapping)
-        for name, mapping in _SUBMODULES.items()
-    }
-    contrib = _LegacyNamespace(_CONTRIB, {}, submodules)
-    sys.modules[_CONTRIB] = contrib
-    for sub_module in submodules.values():
-        sys.modules[sub_module.__name__] = sub_module
-    return contrib
+    """Creates tf.contrib and its submodules, registered in ``sys.modules``.
+
+    One namespace per ``tensorflow.contrib`` entry of the legacy-names table,
+    each an attribute of its parent (``tf.contrib.slim.utils``).
+    """
+    names = sorted((n for n in legacy_names.NAMESPACES
+                    if n.startswith(_CONTRIB + ".")), key=len, reverse=True)
+    children = {}  # namespace name -> {attribute: child namespace}
+    for name in names + [_CONTRIB]:
+        namespace = _LegacyNamespace(
+            name, legacy_names.NAMESPACES.get(name, {}), children.get(name))
+        sys.modules[name] = namespace
+        parent, _, attr = name.rpartition(".")
+        children.setdefault(parent, {})[attr] = namespace
+    return sys.modules[_CONTRIB]
 
 
 def _v1_modules():
@@ -266,14 +246,14 @@ def _set_if_different(module, name, value):
 def install():
     """Makes ``tf.contrib`` and ``tf.compat.v1.layers`` use contrib_norm.
 
-    After it, these are contrib_norm's implementations, the very same
-    objects as ``contrib_norm.layers.batch_norm`` and so on:
-    ``tf.contrib.layers.batch_norm``, ``group_norm``, ``instance_norm``,
-    ``layer_norm`` and the weight initializers;
-    ``tf.contrib.nn.alpha_dropout``;
-    ``tf.contrib.framework.arg_scope``, ``add_arg_scope`` and the other
-    arg-scope functions; ``tf.contrib.slim``'s versions of these; and
-    ``tf.compat.v1.layers.batch_normalization`` and ``BatchNormalization``.
+    After it, every name of ``contrib_norm.legacy_names`` is contrib_norm's
+    implementation, the very same object as ``contrib_norm.layers.conv2d``
+    and so on: ``tf.contrib.layers.*`` (and ``tf.contrib.layers.
+    initializers``), ``tf.contrib.nn.alpha_dropout``,
+    ``tf.contrib.framework.*``, ``tf.contrib.slim.*`` (and its
+    ``initializers``, ``regularizers`` and ``utils``) and every TF1 name of
+    ``tf.compat.v1.layers`` (``dense``, ``conv2d``, ``batch_normalization``,
+    ..., from ``contrib_norm.tf_layers``).
     The same ``tf.contrib`` is reachable as ``tf.compat.v1.contrib``, so
     scripts that ``import tensorflow.compat.v1 as tf`` work, and it is
     registered in ``sys.modules``, so ``from tensorflow.contrib.layers import
@@ -281,16 +261,15 @@ def install():
 
     Any other ``tf.contrib`` attribute raises an ``AttributeError`` that names
     it and points to the migration guide; ``from tensorflow.contrib.layers
-    import conv2d`` and ``import tensorflow.contrib.rnn`` raise a
+    import embed_sequence`` and ``import tensorflow.contrib.rnn`` raise a
     ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation.
-    Every other ``tf.compat.v1.layers`` name is forwarded to what was there
-    before.
+    Any other ``tf.compat.v1.layers`` attribute is forwarded to what was
+    there before.
 
     Under Keras 3 (TensorFlow 2.16+) this needs neither tf-keras nor
     ``TF_USE_LEGACY_KERAS``. With ``TF_USE_LEGACY_KERAS=1`` and tf-keras,
-    ``tf.compat.v1.layers.batch_normalization`` is contrib_norm's as well
-    (same variables and numerics); the rest of ``tf.compat.v1.layers`` stays
-    tf-keras's.
+    ``tf.compat.v1.layers``' TF1 names are contrib_norm's as well (same
+    variables and numerics), in place of tf-keras's.
 
     Differs from TF1 in that ``tf.layers`` (without ``compat.v1``) is not
     created: it does not exist in TensorFlow 2, and ``tf.compat.v1.layers`` is

@@ -47,19 +47,41 @@ MAPPED = {
     "tf.compat.v1.contrib.framework.add_arg_scope": "framework.add_arg_scope",
     "tf.compat.v1.layers.batch_normalization": "layers.batch_normalization",
     "tf.compat.v1.layers.BatchNormalization": "layers.BatchNormalization",
+    "tf.contrib.layers.conv2d": "layers.conv2d",
+    "tf.contrib.layers.fully_connected": "layers.fully_connected",
+    "tf.contrib.layers.l2_regularizer": "layers.l2_regularizer",
+    "tf.contrib.layers.initializers.xavier_initializer":
+        "initializers.xavier_initializer",
+    "tf.contrib.framework.get_variables": "framework.get_variables",
+    "tf.contrib.framework.arg_scope_func_key": "framework.arg_scope_func_key",
+    "tf.contrib.slim.conv2d": "layers.conv2d",
+    "tf.contrib.slim.arg_scope_func_key": "framework.arg_scope_func_key",
+    "tf.contrib.slim.model_variable": "framework.model_variable",
+    "tf.contrib.slim.initializers.xavier_initializer":
+        "initializers.xavier_initializer",
+    "tf.contrib.slim.regularizers.l2_regularizer": "layers.l2_regularizer",
+    "tf.contrib.slim.layers.conv2d": "layers.conv2d",
+    "tf.contrib.layers.regularizers.l1_regularizer": "layers.l1_regularizer",
+    "tf.contrib.slim.utils.convert_collection_to_dict":
+        "slim.utils.convert_collection_to_dict",
+    "tf.compat.v1.contrib.layers.conv2d": "layers.conv2d",
+    "tf.compat.v1.layers.dense": "tf_layers.dense",
+    "tf.compat.v1.layers.Conv2D": "tf_layers.Conv2D",
+    "tf.compat.v1.layers.Layer": "tf_layers.Layer",
 }
 
 # tf.contrib names that must raise, naming themselves.
 NOT_PROVIDED = (
-    "tf.contrib.layers.conv2d",
-    "tf.contrib.layers.fully_connected",
-    "tf.contrib.layers.dropout",
+    "tf.contrib.layers.embed_sequence",
+    "tf.contrib.layers.optimize_loss",
     "tf.contrib.nn.scaled_softplus",
-    "tf.contrib.framework.get_variables",
-    "tf.contrib.slim.conv2d",
+    "tf.contrib.framework.get_or_create_global_step",
+    "tf.contrib.slim.losses",
+    "tf.contrib.slim.learning",
+    "tf.contrib.slim.utils.two_element_tuple",
     "tf.contrib.rnn",
     "tf.contrib.seq2seq",
-    "tf.compat.v1.contrib.layers.conv2d",
+    "tf.compat.v1.contrib.layers.summarize_tensor",
 )
 
 CHECKS = (
@@ -67,11 +89,13 @@ CHECKS = (
     "returns_tf_contrib",
     *("same_object:" + name for name in MAPPED),
     *("not_provided:" + name for name in NOT_PROVIDED),
+    "every_table_name",
     "import_statements",
     "other_v1_layers_unchanged",
     "v1_captured_before_install",
     "compat_v1_script",
     "legacy_graph_trains",
+    "tf1_layers_and_slim_program_trains",
     "idempotent",
     "no_tf_layers",
     "no_tf_keras",
@@ -199,32 +223,61 @@ def _check_not_provided(tf, legacy_name):
 
 def _check_import_statements(contrib_norm):
     # pylint: disable=import-outside-toplevel,import-error
-    from tensorflow.contrib.layers import batch_norm
+    from tensorflow.contrib.layers import batch_norm, conv2d
     import tensorflow.contrib.slim as slim
-    from tensorflow.compat.v1.layers import batch_normalization
+    from tensorflow.contrib.slim import utils
+    from tensorflow.contrib.layers.initializers import xavier_initializer
+    from tensorflow.compat.v1.layers import batch_normalization, dense
     from tensorflow.compat.v1 import contrib
 
     assert batch_norm is contrib_norm.layers.batch_norm
+    assert conv2d is contrib_norm.layers.conv2d
     assert slim.batch_norm is contrib_norm.layers.batch_norm
+    assert utils is slim.utils is sys.modules["tensorflow.contrib.slim.utils"]
+    assert xavier_initializer is contrib_norm.initializers.xavier_initializer
     assert batch_normalization is contrib_norm.layers.batch_normalization
+    assert dense is contrib_norm.tf_layers.dense
     assert contrib is sys.modules["tensorflow.contrib"]
 
-    def from_import_conv2d():
-        from tensorflow.contrib.layers import conv2d  # noqa: F401
+    def from_import_embed_sequence():
+        from tensorflow.contrib.layers import embed_sequence  # noqa: F401
 
     def import_rnn():
         import tensorflow.contrib.rnn  # noqa: F401
 
-    for fn, legacy_name in ((from_import_conv2d, "tf.contrib.layers.conv2d"),
+    for fn, legacy_name in ((from_import_embed_sequence,
+                             "tf.contrib.layers.embed_sequence"),
                             (import_rnn, "tf.contrib.rnn")):
         err = _error_of(fn)
         assert isinstance(err, ImportError), err
         _expect_not_provided(err, legacy_name)
 
 
+def _check_every_table_name(tf, contrib_norm):
+    """Each name of the legacy-names table is its contrib_norm object."""
+    del contrib_norm  # Imported: the table's modules are importable.
+    from contrib_norm import legacy_names  # pylint: disable=import-outside-toplevel
+
+    wrong = []
+    for namespace, mapping in legacy_names.NAMESPACES.items():
+        legacy = namespace[len("tensorflow."):]
+        if legacy == "layers":
+            legacy = "compat.v1.layers"
+        for name, (module, attr) in mapping.items():
+            expected = getattr(importlib.import_module(module), attr)
+            if _walk(tf, "%s.%s" % (legacy, name)) is not expected:
+                wrong.append("tf.%s.%s" % (legacy, name))
+            if legacy.startswith("contrib") and _walk(
+                    tf.compat.v1, "%s.%s" % (legacy, name)) is not expected:
+                wrong.append("tf.compat.v1.%s.%s" % (legacy, name))
+    assert not wrong, wrong
+    assert len(legacy_names.LEGACY_NAMES) > 150
+
+
 def _check_other_v1_layers(tf, error_before):
+    """A tf.compat.v1.layers name outside TF1's behaves as before."""
     for v1 in (tf.compat.v1, sys.modules["tensorflow.compat.v1"]):
-        err = _error_of(lambda: v1.layers.dense)  # noqa: B023
+        err = _error_of(lambda: v1.layers.InputSpec)  # noqa: B023
         assert type(err) is type(error_before), (err, error_before)
         assert str(err) == str(error_before), (err, error_before)
 
@@ -246,19 +299,37 @@ def _check_compat_v1_script(contrib_norm):
     assert tf.compat.v1.contrib is tf.contrib
 
 
+def _random_batch(tf, size, classes):
+    """Random images and labels, and placeholders for them."""
+    import numpy as np  # pylint: disable=import-outside-toplevel
+
+    rng = np.random.RandomState(0)
+    images = rng.normal(2.0, 3.0, size=(size, 6, 6, 3)).astype(np.float32)
+    labels = rng.randint(0, classes, size=size)
+    x = tf.placeholder(tf.float32, [None, 6, 6, 3])
+    y = tf.placeholder(tf.int64, [None])
+    return {x: images, y: labels}, x, y
+
+
+def _sgd_after_updates(tf, labels, logits, updates):
+    """The loss and an SGD step that runs the graph's ``updates`` UPDATE_OPS."""
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=logits))
+    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    assert len(update_ops) == updates, update_ops
+    with tf.control_dependencies(update_ops):
+        return loss, tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+
+
 def _check_legacy_graph_trains():
     """A TF1-style graph written against the legacy names trains."""
     import numpy as np  # pylint: disable=import-outside-toplevel
     import tensorflow.compat.v1 as tf  # pylint: disable=import-outside-toplevel
 
-    rng = np.random.RandomState(0)
-    images = rng.normal(2.0, 3.0, size=(16, 6, 6, 3)).astype(np.float32)
-    labels = rng.randint(0, 4, size=16)
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(1)
-        x = tf.placeholder(tf.float32, [None, 6, 6, 3])
-        y = tf.placeholder(tf.int64, [None])
+        feed, x, y = _random_batch(tf, 16, 4)
         is_training = tf.placeholder(tf.bool, [])
         with tf.contrib.framework.arg_scope(
                 [tf.contrib.layers.batch_norm], is_training=is_training,
@@ -274,23 +345,45 @@ def _check_legacy_graph_trains():
         h = tf.contrib.nn.alpha_dropout(tf.nn.selu(h), keep_prob=0.9)
         w = tf.get_variable("logits/weights", [8, 4])
         logits = tf.matmul(h, w)
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-            labels=y, logits=logits))
-        update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
-        assert len(update_ops) == 4, update_ops
-        with tf.control_dependencies(update_ops):
-            train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        loss, train_op = _sgd_after_updates(tf, y, logits, updates=4)
         variables = {v.op.name: v for v in tf.global_variables()}
         assert {"conv1/BatchNorm/moving_mean", "conv1/BatchNorm/gamma",
                 "bn2/moving_variance", "bn2/gamma"} <= set(variables), variables
         with tf.Session(graph=graph) as sess:
             sess.run(tf.global_variables_initializer())
-            feed = {x: images, y: labels, is_training: True}
+            feed[is_training] = True
             for _ in range(3):
                 _, value = sess.run([train_op, loss], feed)
             assert np.isfinite(value), value
             moving_mean = sess.run(variables["conv1/BatchNorm/moving_mean"])
             assert np.all(moving_mean != 0.0), moving_mean
+
+
+def _check_tf1_layers_and_slim_program_trains():
+    """tf.layers and tf.contrib.slim, with a normalizer_fn, train."""
+    import numpy as np  # pylint: disable=import-outside-toplevel
+    import tensorflow.compat.v1 as tf  # pylint: disable=import-outside-toplevel
+
+    slim = tf.contrib.slim
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(0)
+        feed, x, y = _random_batch(tf, 8, 3)
+        h = tf.layers.conv2d(x, 4, 3, padding="same", name="conv0")
+        h = tf.layers.batch_normalization(h, training=True, name="bn0")
+        with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm,
+                            normalizer_params={"is_training": True}):
+            h = slim.conv2d(h, 4, [3, 3], scope="conv1")
+        h = tf.layers.flatten(h)
+        logits = tf.layers.dense(h, 3, name="logits")
+        loss, train_op = _sgd_after_updates(tf, y, logits, updates=4)
+        names = {v.op.name for v in tf.global_variables()}
+        assert {"conv0/kernel", "bn0/moving_mean", "conv1/weights",
+                "conv1/BatchNorm/moving_mean", "logits/kernel"} <= names, names
+        with tf.Session(graph=graph) as sess:
+            sess.run(tf.global_variables_initializer())
+            values = [sess.run([train_op, loss], feed)[1] for _ in range(3)]
+        assert np.all(np.isfinite(values)) and values[-1] < values[0], values
 
 
 def _install_state(tf):
@@ -332,7 +425,7 @@ def _child_keras3(checks):
     v1_before = tf.compat.v1
     checks.run("nothing_changes_before_install", _check_nothing_changes,
                tf, contrib_norm)
-    error_before = _error_of(lambda: tf.compat.v1.layers.dense)
+    error_before = _error_of(lambda: tf.compat.v1.layers.InputSpec)
     contrib = contrib_norm.install()
 
     def returns_tf_contrib():
@@ -345,6 +438,7 @@ def _child_keras3(checks):
     for legacy_name in NOT_PROVIDED:
         checks.run("not_provided:" + legacy_name, _check_not_provided, tf,
                    legacy_name)
+    checks.run("every_table_name", _check_every_table_name, tf, contrib_norm)
     checks.run("import_statements", _check_import_statements, contrib_norm)
     checks.run("other_v1_layers_unchanged", _check_other_v1_layers, tf,
                error_before)
@@ -352,13 +446,16 @@ def _child_keras3(checks):
                v1_before, contrib, contrib_norm)
     checks.run("compat_v1_script", _check_compat_v1_script, contrib_norm)
     checks.run("legacy_graph_trains", _check_legacy_graph_trains)
+    checks.run("tf1_layers_and_slim_program_trains",
+               _check_tf1_layers_and_slim_program_trains)
     checks.run("idempotent", _check_idempotent, tf, contrib_norm, contrib)
     checks.run("no_tf_layers", _check_no_tf_layers, tf)
     checks.run("no_tf_keras", _check_no_tf_keras)
 
 
 def _child_legacy_keras(checks):
-    """With TF_USE_LEGACY_KERAS=1: ours for batch norm, tf-keras's for the rest."""
+    """With TF_USE_LEGACY_KERAS=1: tf.layers is tf-keras's until install(),
+    contrib_norm's after it."""
     import tensorflow.compat.v1 as tf  # pylint: disable=import-outside-toplevel
 
     import contrib_norm  # pylint: disable=import-outside-toplevel
@@ -369,14 +466,14 @@ def _child_legacy_keras(checks):
 
     checks.run("dense_before_install", dense_is_tf_keras)
     contrib_norm.install()
-    checks.run("dense_after_install", dense_is_tf_keras)
 
-    def batch_normalization_is_ours():
+    def tf_layers_are_ours():
+        assert tf.layers.dense is contrib_norm.tf_layers.dense
         assert (tf.layers.batch_normalization
                 is contrib_norm.layers.batch_normalization)
         assert tf.contrib.layers.batch_norm is contrib_norm.layers.batch_norm
 
-    checks.run("batch_normalization_is_ours", batch_normalization_is_ours)
+    checks.run("tf_layers_are_ours", tf_layers_are_ours)
 
     def mixed_graph_builds():
         with tf.Graph().as_default():

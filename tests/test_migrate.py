@@ -10,7 +10,11 @@ import textwrap
 import libcst as cst
 import pytest
 
+import fresh_interpreter
+
+from contrib_norm import legacy_names
 from contrib_norm.migrate import hints
+from contrib_norm.migrate import rewrite as rewrite_module
 from contrib_norm.migrate import names
 from contrib_norm.migrate import upgrade_v2
 from contrib_norm.migrate.pipeline import migrate_sources
@@ -53,7 +57,7 @@ SPELL_OUT_CASES = [
         from tensorflow.contrib import layers
         init = layers.xavier_initializer()
         """,
-        "init = tf.contrib.layers.xavier_initializer()",
+        "init = tf.contrib.layers.initializers.xavier_initializer()",
         id="from-contrib-import-module"),
     pytest.param(
         """
@@ -61,7 +65,7 @@ SPELL_OUT_CASES = [
         from tensorflow.contrib.layers import l2_regularizer
         reg = l2_regularizer(0.1)
         """,
-        "reg = tf.contrib.layers.l2_regularizer(0.1)",
+        "reg = tf.contrib.layers.regularizers.l2_regularizer(0.1)",
         id="from-contrib-layers-import-name"),
     pytest.param(
         """
@@ -110,7 +114,7 @@ SPELL_OUT_CASES = [
         from tensorflow.contrib.layers.python.layers import initializers
         w = initializers.xavier_initializer()
         """,
-        "w = tf.contrib.layers.xavier_initializer()",
+        "w = tf.contrib.layers.initializers.xavier_initializer()",
         id="private-module-path"),
     pytest.param(
         """
@@ -126,8 +130,8 @@ SPELL_OUT_CASES = [
         import tensorflow.contrib.slim as slim
         r = slim.l2_regularizer(0.1)
         """,
-        "r = tf.contrib.layers.l2_regularizer(0.1)",
-        id="slim-regularizer-via-layers"),
+        "r = tf.contrib.slim.l2_regularizer(0.1)",
+        id="slim-regularizer-stays-slim"),
     pytest.param(
         """
         import tensorflow as tf
@@ -239,8 +243,8 @@ def test_spell_out_taki0112_helpers():
     assert out.code == src("""
         import tensorflow as tf
 
-        weight_init = tf.contrib.layers.variance_scaling_initializer()
-        weight_regularizer = tf.contrib.layers.l2_regularizer(0.0001)
+        weight_init = tf.contrib.layers.initializers.variance_scaling_initializer()
+        weight_regularizer = tf.contrib.layers.regularizers.l2_regularizer(0.0001)
 
         def batch_norm(x, is_training=True, scope='batch_norm'):
             return tf.contrib.layers.batch_norm(x, decay=0.9, epsilon=1e-05,
@@ -425,8 +429,34 @@ REWRITE_CASES = [
      "contrib_norm.initializers.xavier_initializer()"),
     ("tf.contrib.layers.xavier_initializer_conv2d()",
      "contrib_norm.initializers.xavier_initializer_conv2d()"),
-    ("tf.contrib.slim.batch_norm(x)", "contrib_norm.layers.batch_norm(x)"),
-    ("tf.contrib.slim.arg_scope([f])", "contrib_norm.framework.arg_scope([f])"),
+    ("tf.contrib.slim.batch_norm(x)", "contrib_norm.slim.batch_norm(x)"),
+    ("tf.contrib.slim.arg_scope([f])", "contrib_norm.slim.arg_scope([f])"),
+    ("tf.contrib.framework.arg_scope_func_key(f)",
+     "contrib_norm.framework.arg_scope_func_key(f)"),
+    ("tf.contrib.slim.arg_scope_func_key(f)",
+     "contrib_norm.slim.arg_scope_func_key(f)"),
+    ("tf.contrib.layers.conv2d(x, 3, 3)", "contrib_norm.layers.conv2d(x, 3, 3)"),
+    ("tf.contrib.layers.fully_connected(x, 3)",
+     "contrib_norm.layers.fully_connected(x, 3)"),
+    ("tf.contrib.layers.l2_regularizer(0.1)",
+     "contrib_norm.layers.l2_regularizer(0.1)"),
+    ("tf.contrib.layers.initializers.xavier_initializer()",
+     "contrib_norm.initializers.xavier_initializer()"),
+    ("tf.contrib.framework.get_variables('s')",
+     "contrib_norm.framework.get_variables('s')"),
+    ("tf.contrib.slim.conv2d(x, 3, 3)", "contrib_norm.slim.conv2d(x, 3, 3)"),
+    ("tf.contrib.slim.get_variables_to_restore(exclude=['a'])",
+     "contrib_norm.slim.get_variables_to_restore(exclude=['a'])"),
+    ("tf.contrib.slim.initializers.xavier_initializer()",
+     "contrib_norm.slim.initializers.xavier_initializer()"),
+    ("tf.contrib.slim.regularizers.l2_regularizer(0.1)",
+     "contrib_norm.slim.regularizers.l2_regularizer(0.1)"),
+    ("tf.contrib.slim.utils.convert_collection_to_dict('c')",
+     "contrib_norm.slim.utils.convert_collection_to_dict('c')"),
+    ("tf.layers.dense(x, 3)", "contrib_norm.tf_layers.dense(x, 3)"),
+    ("tf.compat.v1.layers.conv2d(x, 3, 3)",
+     "contrib_norm.tf_layers.conv2d(x, 3, 3)"),
+    ("tf.layers.Dense(3)", "contrib_norm.tf_layers.Dense(3)"),
     ("tf.compat.v1.contrib.layers.batch_norm(x)",
      "contrib_norm.layers.batch_norm(x)"),
     ("tf.compat.v1.contrib.framework.arg_scope([f])",
@@ -477,7 +507,7 @@ def test_rewrite_keras3_variance_scaling_to_tensorflow_v1(header, old, new):
         assert "ignores tf.compat.v1.set_random_seed" in changed[0].describe()
 
 
-def test_contrib_initializers_through_tf_upgrade_v2_stay_seeded():
+def test_contrib_initializers_through_tf_upgrade_v2_become_contrib_norm():
     code, _ = migrate_sources({"m.py": src("""
         import tensorflow as tf
         from tensorflow.contrib.layers import xavier_initializer
@@ -485,8 +515,10 @@ def test_contrib_initializers_through_tf_upgrade_v2_stay_seeded():
         b = tf.contrib.layers.variance_scaling_initializer(uniform=True, seed=3)
         c = xavier_initializer(uniform=False)
         """)})["m.py"]
+    # Through their TF1 submodule, tf_upgrade_v2 leaves them to pass 3.
     assert "keras" not in code
-    assert code.count("tf.compat.v1.variance_scaling_initializer(") == 3
+    assert code.count("contrib_norm.initializers.variance_scaling_initializer(") == 2
+    assert "contrib_norm.initializers.xavier_initializer(uniform=False)" in code
 
     def draw():
         namespace = {}
@@ -546,41 +578,48 @@ def test_rewrite_slim_arg_scope_with_normalizer_fn():
         import contrib_norm
 
         def net(x, training):
-            with contrib_norm.framework.arg_scope([tf.contrib.slim.conv2d], normalizer_fn=contrib_norm.layers.batch_norm,
+            with contrib_norm.slim.arg_scope([contrib_norm.slim.conv2d], normalizer_fn=contrib_norm.slim.batch_norm,
                                 normalizer_params={'is_training': training}):
-                return tf.contrib.slim.conv2d(x, 64, [3, 3])
+                return contrib_norm.slim.conv2d(x, 64, [3, 3])
         """)
-    manual = result.manual
-    assert [(i.line, i.symbol) for i in manual] == [
-        (5, "tf.contrib.slim.conv2d"), (7, "tf.contrib.slim.conv2d")]
-    assert "tf.compat.v1.layers.conv2d" in manual[0].hint
-    assert "keras.layers.Conv2D" in manual[0].hint
+    assert result.manual == []
 
 
 @pytest.mark.parametrize("layer", ["dense", "conv2d", "flatten", "dropout",
-                                   "max_pooling2d", "Dense", "Conv2D"])
-def test_rewrite_other_tf_layers_to_compat_v1(layer):
-    out = rewrite("import tensorflow as tf\ny = tf.layers.%s(x)\n" % layer)
-    assert out.code == "import tensorflow as tf\ny = tf.compat.v1.layers.%s(x)\n" % layer
+                                   "max_pooling2d", "Dense", "Conv2D", "Layer"])
+def test_rewrite_tf_layers_to_contrib_norm_tf_layers(layer):
+    for spelling in ("tf.layers.", "tf.compat.v1.layers."):
+        out = rewrite("import tensorflow as tf\ny = %s%s(x)\n"
+                      % (spelling, layer))
+        assert out.code == ("import tensorflow as tf\nimport contrib_norm\n"
+                            "y = contrib_norm.tf_layers.%s(x)\n" % layer)
+        assert out.issues == []
+
+
+def test_rewrite_tf_layers_outside_tf1_to_compat_v1_with_note():
+    # Not a TF1 tf.layers name: left to tf.compat.v1 (tf-keras), with a note.
+    out = rewrite("import tensorflow as tf\ny = tf.layers.InputSpec(ndim=4)\n")
+    assert out.code == ("import tensorflow as tf\n"
+                        "y = tf.compat.v1.layers.InputSpec(ndim=4)\n")
     (note,) = out.issues
     assert note.kind == NOTE
-    assert note.symbol == "tf.compat.v1.layers." + layer
+    assert note.symbol == "tf.compat.v1.layers.InputSpec"
     assert "tf-keras" in note.hint and "TF_USE_LEGACY_KERAS=1" in note.hint
 
 
-def test_rewrite_compat_v1_layers_left_with_note():
-    code = "import tensorflow as tf\ny = tf.compat.v1.layers.dense(x, 3)\n"
+def test_rewrite_compat_v1_layers_outside_tf1_left_with_note():
+    code = "import tensorflow as tf\ny = tf.compat.v1.layers.InputSpec()\n"
     out = rewrite(code)
     assert out.code == code
     assert [i.kind for i in out.issues] == [NOTE]
 
 
 def test_rewrite_layers_with_compat_v1_alias():
-    # With `import tensorflow.compat.v1 as tf`, tf.layers is already compat.v1.
-    code = "import tensorflow.compat.v1 as tf\ny = tf.layers.dense(x, 3)\n"
-    out = rewrite(code)
-    assert out.code == code
-    assert [i.kind for i in out.issues] == [NOTE]
+    # With `import tensorflow.compat.v1 as tf`, tf.layers is compat.v1's.
+    out = rewrite("import tensorflow.compat.v1 as tf\ny = tf.layers.dense(x, 3)\n")
+    assert out.code == ("import tensorflow.compat.v1 as tf\nimport contrib_norm\n"
+                        "y = contrib_norm.tf_layers.dense(x, 3)\n")
+    assert out.issues == []
 
 
 def test_rewrite_with_other_alias():
@@ -588,7 +627,69 @@ def test_rewrite_with_other_alias():
                   "y = tf1.contrib.layers.batch_norm(tf1.layers.dense(x, 3))\n")
     assert out.code == ("import tensorflow as tf1\nimport contrib_norm\n"
                         "y = contrib_norm.layers.batch_norm("
-                        "tf1.compat.v1.layers.dense(x, 3))\n")
+                        "contrib_norm.tf_layers.dense(x, 3))\n")
+
+
+ALIAS_CASES = [
+    ("import tensorflow.contrib.slim as slim", "slim.conv2d(x, 3, [3, 3])",
+     "contrib_norm.slim.conv2d(x, 3, [3, 3])"),
+    ("from tensorflow.contrib import slim",
+     "slim.utils.convert_collection_to_dict('ends')",
+     "contrib_norm.slim.utils.convert_collection_to_dict('ends')"),
+    ("import tensorflow.contrib.slim as slim",
+     "slim.initializers.xavier_initializer()",
+     "contrib_norm.slim.initializers.xavier_initializer()"),
+    ("import tensorflow.contrib.slim as slim",
+     "slim.get_variables_to_restore(exclude=['logits'])",
+     "contrib_norm.slim.get_variables_to_restore(exclude=['logits'])"),
+    ("from tensorflow.contrib.slim import regularizers",
+     "regularizers.l1_regularizer(0.1)",
+     "contrib_norm.slim.regularizers.l1_regularizer(0.1)"),
+    ("import tensorflow.contrib.slim as slim", "slim.layers.softmax(x)",
+     "contrib_norm.layers.softmax(x)"),
+    ("import tensorflow.contrib as tc", "tc.layers.conv2d(x, 3, 3)",
+     "contrib_norm.layers.conv2d(x, 3, 3)"),
+    ("from tensorflow.contrib.layers import flatten", "flatten(x)",
+     "contrib_norm.layers.flatten(x)"),
+    ("from tensorflow.contrib.framework import get_variables",
+     "get_variables('s')", "contrib_norm.framework.get_variables('s')"),
+    ("from tensorflow.compat.v1 import layers", "layers.dense(x, 3)",
+     "contrib_norm.tf_layers.dense(x, 3)"),
+    ("from tensorflow.compat.v1.layers import conv2d", "conv2d(x, 3, 3)",
+     "contrib_norm.tf_layers.conv2d(x, 3, 3)"),
+]
+
+
+@pytest.mark.parametrize("imports, use, new", ALIAS_CASES,
+                         ids=[c[1] for c in ALIAS_CASES])
+def test_every_spelling_of_a_table_name_is_rewritten(imports, use, new):
+    code, result = migrate("import tensorflow as tf\n%s\n\ny = %s\n"
+                           % (imports, use))
+    assert code == "import tensorflow as tf\nimport contrib_norm\n\ny = %s\n" % new
+    assert result.manual == [] and result.notes == []
+
+
+def test_table_and_pass_3_do_not_import_tensorflow(tmp_path):
+    code = ("import sys\n"
+            "from contrib_norm import legacy_names\n"
+            "from contrib_norm.migrate import rewrite\n"
+            "assert rewrite.CONTRIB_NORM_MAP is legacy_names.LEGACY_NAMES\n"
+            "rewrite.rewrite('import tensorflow as tf\\ntf.layers.dense(x, 3)\\n')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('tensorflow', 'keras', 'tf_keras')))\n")
+    proc = fresh_interpreter.run(["-c", code], cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout
+
+
+def test_table_and_install_agree():
+    # install() and pass 3 read the same table.
+    assert rewrite_module.CONTRIB_NORM_MAP is legacy_names.LEGACY_NAMES
+    for path in ("tensorflow.contrib.framework.arg_scope_func_key",
+                 "tensorflow.contrib.slim.arg_scope_func_key",
+                 "tensorflow.contrib.slim.utils.convert_collection_to_dict",
+                 "tensorflow.layers.dense"):
+        assert path in rewrite_module.CONTRIB_NORM_MAP
 
 
 def test_rewrite_keras3_regularizer_keyword():
@@ -605,18 +706,21 @@ def test_rewrite_keras3_regularizer_keyword():
 
 
 UNCONVERTED_CASES = [
-    ("tf.contrib.slim.conv2d(x, 3, 3)", "tf.contrib.slim.conv2d",
-     "tf.compat.v1.layers.conv2d"),
-    ("tf.contrib.layers.conv2d(x, 3, 3)", "tf.contrib.layers.conv2d",
-     "keras.layers.Conv2D"),
-    ("tf.contrib.layers.fully_connected(x, 3)",
-     "tf.contrib.layers.fully_connected", "tf.compat.v1.layers.dense"),
+    ("tf.contrib.slim.learning.train(op, 'd')", "tf.contrib.slim.learning.train",
+     "tf.compat.v1.train optimizer"),
+    ("tf.contrib.slim.losses.softmax_cross_entropy(a, b)",
+     "tf.contrib.slim.losses.softmax_cross_entropy", "tf.compat.v1.losses"),
+    ("tf.contrib.slim.conv2d_in_plane(x, 3)", "tf.contrib.slim.conv2d_in_plane",
+     "contrib_norm.slim has slim's layers"),
+    ("tf.contrib.layers.embed_sequence(ids, 9, 3)",
+     "tf.contrib.layers.embed_sequence", "tf.nn.embedding_lookup"),
+    ("tf.contrib.layers.maxout(x, 3)", "tf.contrib.layers.maxout",
+     "keras.layers"),
     ("tf.contrib.rnn.LSTMBlockCell(3)", "tf.contrib.rnn.LSTMBlockCell",
      "tf.compat.v1.nn.rnn_cell"),
-    ("tf.contrib.framework.get_variables('s')",
-     "tf.contrib.framework.get_variables", "tf.compat.v1.get_collection"),
-    ("tf.contrib.layers.l2_regularizer(0.1)", "tf.contrib.layers.l2_regularizer",
-     "tf.keras.regularizers.l2(0.5 * scale)"),
+    ("tf.contrib.framework.get_or_create_global_step()",
+     "tf.contrib.framework.get_or_create_global_step",
+     "tf.compat.v1.train.get_or_create_global_step"),
     ("tf.contrib.distributions.Normal(0., 1.)",
      "tf.contrib.distributions.Normal", "TensorFlow Probability"),
     ("tf.contrib.foo.bar()", "tf.contrib.foo.bar", "no automatic replacement"),
@@ -781,7 +885,7 @@ def test_pipeline_without_upgrade_line_numbers():
 
         x = tf.placeholder(tf.float32, [None, 4])
         y = tf_contrib.layers.batch_norm(x, is_training=True)
-        z = slim.conv2d(y, 3, 3)
+        z = slim.conv2d_in_plane(y, 3, 3)
         """)
     assert code == src("""
         import tensorflow as tf
@@ -790,7 +894,7 @@ def test_pipeline_without_upgrade_line_numbers():
 
         x = tf.placeholder(tf.float32, [None, 4])
         y = contrib_norm.layers.batch_norm(x, is_training=True)
-        z = tf.contrib.slim.conv2d(y, 3, 3)
+        z = tf.contrib.slim.conv2d_in_plane(y, 3, 3)
         """)
     described = {(c.line, c.describe()) for c in result.changes}
     assert (6, "tf_contrib.layers.batch_norm -> contrib_norm.layers.batch_norm") in described
@@ -800,7 +904,8 @@ def test_pipeline_without_upgrade_line_numbers():
     assert [(c.new, c.out_line) for c in added] == [
         ("import contrib_norm", 2), ("tf.compat.v1.disable_eager_execution()", 3)]
     (manual,) = result.manual
-    assert (manual.line, manual.out_line, manual.symbol) == (7, 7, "tf.contrib.slim.conv2d")
+    assert (manual.line, manual.out_line, manual.symbol) == (
+        7, 7, "tf.contrib.slim.conv2d_in_plane")
     for change in result.changes:
         if change.line == 6:
             assert change.out_line == 6
@@ -836,8 +941,12 @@ def test_unparsable_file_error_names_line_and_cause(code, message):
      "tensorflow.contrib.framework.arg_scope"),
     ("tensorflow.contrib.nn.python.ops.alpha_dropout.alpha_dropout",
      "tensorflow.contrib.nn.alpha_dropout"),
+    ("tensorflow.contrib.layers.xavier_initializer",
+     "tensorflow.contrib.layers.initializers.xavier_initializer"),
+    ("tensorflow.contrib.layers.python.layers.regularizers.l2_regularizer",
+     "tensorflow.contrib.layers.regularizers.l2_regularizer"),
     ("tensorflow.contrib.slim.xavier_initializer",
-     "tensorflow.contrib.layers.xavier_initializer"),
+     "tensorflow.contrib.slim.xavier_initializer"),
     ("tensorflow.contrib.slim.batch_norm", "tensorflow.contrib.slim.batch_norm"),
 ])
 def test_normalize_contrib(path, expected):
@@ -877,16 +986,16 @@ def test_merge_changes_chains_passes():
 
 def test_hint_display():
     assert hints.display("tensorflow.contrib.layers.conv2d") == "tf.contrib.layers.conv2d"
-    assert "needs tf-keras" in hints.hint_for("tensorflow.contrib.layers.conv2d")
+    assert "tf.nn.embedding_lookup" in hints.hint_for(
+        "tensorflow.contrib.layers.embed_sequence")
 
 
-@pytest.mark.parametrize("name", ["conv2d", "conv2d_transpose",
-                                  "separable_conv2d", "fully_connected"])
-def test_hint_warns_about_contrib_default_relu(name):
-    # Following the hint must not silently drop contrib's default ReLU.
-    hint = hints.hint_for("tensorflow.contrib.layers." + name)
-    assert "activation_fn defaults to relu" in hint
-    assert "normalizer_fn" in hint
+@pytest.mark.parametrize("part", ["losses", "learning", "metrics", "nets"])
+def test_hint_for_slim_parts_left_out(part):
+    hint = hints.hint_for("tensorflow.contrib.slim.%s.x" % part)
+    assert "slim.%s" % part in hint and "model-building surface" in hint
+    # No hint sends served names to tf-keras any more.
+    assert hints.LEGACY_KERAS not in hint
 
 
 def test_parse_tf_upgrade_v2_log():

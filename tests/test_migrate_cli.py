@@ -33,7 +33,7 @@ NEEDS_MANUAL = src("""
     import tensorflow.contrib.slim as slim
 
     def net(x):
-        return slim.conv2d(slim.batch_norm(x), 8, [3, 3])
+        return slim.conv2d_in_plane(slim.batch_norm(x), [3, 3])
     """)
 
 UNPARSABLE = "def broken(:\n    return 1\n"
@@ -139,16 +139,15 @@ def test_single_file_manual_work_exit_1(tmp_path, capsys):
         import contrib_norm
 
         def net(x):
-            return tf.contrib.slim.conv2d(contrib_norm.layers.batch_norm(x), 8, [3, 3])
+            return tf.contrib.slim.conv2d_in_plane(contrib_norm.slim.batch_norm(x), [3, 3])
         """)
     text = report.read_text()
-    line = ("%s:5: tf.contrib.slim.conv2d: use tf.compat.v1.layers.conv2d "
-            "(needs tf-keras + TF_USE_LEGACY_KERAS=1) or keras.layers.Conv2D"
-            % infile)
+    line = ("%s:5: tf.contrib.slim.conv2d_in_plane: no contrib_norm "
+            "replacement; contrib_norm.slim has slim's layers" % infile)
     assert line in text
     assert "Unconverted uses: manual work needed (1)" in text
     out = capsys.readouterr().out
-    assert "net.py:5: tf.contrib.slim.conv2d" in out
+    assert "net.py:5: tf.contrib.slim.conv2d_in_plane" in out
 
 
 def test_default_report_name(tmp_path, monkeypatch):
@@ -248,7 +247,7 @@ def test_tree_mode(tmp_path, capsys):
                    "--reportfile", report, "--no-upgrade-v2"])
     assert rc == 1  # net.py needs manual work
     assert "contrib_norm.layers.batch_norm" in (outtree / "pkg" / "ops.py").read_text()
-    assert "tf.contrib.slim.conv2d" in (outtree / "pkg" / "nets" / "net.py").read_text()
+    assert "tf.contrib.slim.conv2d_in_plane" in (outtree / "pkg" / "nets" / "net.py").read_text()
     # Other files are copied as they are.
     assert (outtree / "README.md").read_text() == (intree / "README.md").read_text()
     assert (outtree / "data" / "weights.bin").read_bytes() == bytes(range(256))
@@ -261,7 +260,7 @@ def test_tree_mode(tmp_path, capsys):
     ops = os.path.join(str(intree), "pkg", "ops.py")
     net = os.path.join(str(intree), "pkg", "nets", "net.py")
     assert "%s:5: tf_contrib.layers.batch_norm -> contrib_norm.layers.batch_norm" % ops in text
-    assert "%s:5: tf.contrib.slim.conv2d: use" % net in text
+    assert "%s:5: tf.contrib.slim.conv2d_in_plane: no" % net in text
     assert "4 file(s) processed, 2 changed" in text
     assert "Other files copied: 2" in text
     assert "4 file(s) processed" in capsys.readouterr().out
@@ -310,7 +309,7 @@ def test_python_dash_m(tmp_path):
          str(tmp_path / "r.txt"), "--no-upgrade-v2"],
         capture_output=True, text=True, check=False)
     assert proc.returncode == 1, proc.stderr
-    assert "in.py:5: tf.contrib.slim.conv2d" in proc.stdout
+    assert "in.py:5: tf.contrib.slim.conv2d_in_plane" in proc.stdout
     proc = subprocess.run([sys.executable, "-m", "contrib_norm.migrate"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
@@ -444,8 +443,8 @@ def test_full_tree_ops_helpers(full_tree):
         import tensorflow as tf
         import contrib_norm
 
-        weight_init = tf.compat.v1.variance_scaling_initializer(scale=2.0)
-        weight_regularizer = tf.keras.regularizers.l2(0.5 * (0.0001))
+        weight_init = contrib_norm.initializers.variance_scaling_initializer()
+        weight_regularizer = contrib_norm.layers.l2_regularizer(0.0001)
 
         def batch_norm(x, is_training=True, scope='batch_norm'):
             return contrib_norm.layers.batch_norm(x,
@@ -457,7 +456,7 @@ def test_full_tree_ops_helpers(full_tree):
             return contrib_norm.layers.batch_normalization(x, momentum=0.9, training=training)
 
         def dense(x, units):
-            return tf.compat.v1.layers.dense(x, units, kernel_initializer=weight_init)
+            return contrib_norm.tf_layers.dense(x, units, kernel_initializer=weight_init)
         """)
 
 
@@ -469,11 +468,14 @@ def test_full_tree_report_merges_passes(full_tree):
     assert ("%s:14: tf.layers.batch_normalization -> "
             "contrib_norm.layers.batch_normalization  [tf_upgrade_v2+contrib_norm]"
             % ops) in report
-    assert "%s:17: tf.layers.dense -> tf.compat.v1.layers.dense" % ops in report
-    assert "%s:17: tf.compat.v1.layers.dense: not available under Keras 3" % ops in report
-    # tf_upgrade_v2's own conversions of contrib initializers are listed.
-    assert "%s:4: " % ops in report
-    assert "VarianceScaling" in report
+    assert ("%s:17: tf.layers.dense -> contrib_norm.tf_layers.dense  "
+            "[contrib_norm]" % ops) in report
+    assert "not available under Keras 3" not in report
+    # The contrib initializer and regularizer are contrib_norm's, not
+    # tf_upgrade_v2's Keras stand-ins.
+    assert ("%s:4: tf_contrib.layers.variance_scaling_initializer -> "
+            "contrib_norm.initializers.variance_scaling_initializer" % ops) in report
+    assert "VarianceScaling" not in report and "keras" not in report
     # Its 'cannot be converted' errors for what pass 3 converted are not.
     assert "Using member tf.contrib.layers.batch_norm" not in report
 
@@ -497,21 +499,20 @@ def test_full_tree_main_script(full_tree):
             % main) in report
 
 
-def test_full_tree_slim_needs_manual_work(full_tree):
+def test_full_tree_slim_converted(full_tree):
     _, intree, outtree, report = full_tree
     assert (outtree / "models" / "slim_net.py").read_text() == src("""
         import tensorflow as tf
         import contrib_norm
 
         def net(x):
-            with contrib_norm.framework.arg_scope([tf.contrib.slim.conv2d], normalizer_fn=contrib_norm.layers.batch_norm):
-                return tf.contrib.slim.conv2d(x, 8, [3, 3])
+            with contrib_norm.slim.arg_scope([contrib_norm.slim.conv2d], normalizer_fn=contrib_norm.slim.batch_norm):
+                return contrib_norm.slim.conv2d(x, 8, [3, 3])
         """)
     slim_net = os.path.join(str(intree), "models", "slim_net.py")
     # The import line removed and `import contrib_norm` added: same lines.
-    assert ("%s:5: tf.contrib.slim.conv2d: use tf.compat.v1.layers.conv2d"
-            % slim_net) in report
-    assert "%s:6: tf.contrib.slim.conv2d" % slim_net in report
+    assert ("%s:6: slim.conv2d -> contrib_norm.slim.conv2d" % slim_net) in report
+    assert "%s:6: tf.contrib.slim.conv2d:" % slim_net not in report
 
 
 def test_full_tree_compat_v1_import(full_tree):
@@ -529,7 +530,8 @@ def test_full_tree_summary(full_tree):
     _, _, _, report = full_tree
     assert "5 file(s) processed, 4 changed" in report
     assert "1 file(s) could not be converted or copied" in report
-    assert "Unconverted uses: manual work needed (2)" in report
+    # slim_net.py's slim.conv2d are converted now: nothing is left by hand.
+    assert "Unconverted uses: manual work needed (0)" in report
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,11 @@ Fixtures (tests/fixtures/migrate/):
   ugatit_ops.py     the verbatim ops.py of taki0112/UGATIT (MIT), a typical
                     TF1 GAN helper module (`import tensorflow.contrib as
                     tf_contrib`, instance_norm, layer_norm, l2_regularizer).
+  tf1_classifiers.py  a slim-style classifier (`import tensorflow.contrib.slim
+                    as slim`, arg_scope, repeat, batch_norm normalizer_fn,
+                    max_pool2d, flatten, fully_connected) and one written
+                    with tf.layers (conv2d, batch_normalization,
+                    max_pooling2d, flatten, dense).
 
 Both are converted with a single ``contrib-norm-migrate --intree`` call; each
 result then runs in a fresh Python process for a few training steps.
@@ -32,16 +37,14 @@ def _command():
     return [sys.executable, "-m", "contrib_norm.migrate"]
 
 
-def _env(legacy_keras=False):
+def _env():
+    """The environment of plain Keras 3: no TF_USE_LEGACY_KERAS."""
     env = dict(os.environ)
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["CUDA_VISIBLE_DEVICES"] = ""
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = repo + os.pathsep + env.get("PYTHONPATH", "")
-    if legacy_keras:
-        env["TF_USE_LEGACY_KERAS"] = "1"
-    else:
-        env.pop("TF_USE_LEGACY_KERAS", None)
+    env.pop("TF_USE_LEGACY_KERAS", None)
     return env
 
 
@@ -79,7 +82,7 @@ def test_migration_converts_everything(migrated):
     proc, src, dst, report = migrated
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Unconverted uses: manual work needed (0)" in report
-    for name in ("realistic_tf1.py", "ugatit_ops.py"):
+    for name in ("realistic_tf1.py", "ugatit_ops.py", "tf1_classifiers.py"):
         code = (dst / name).read_text()
         assert "tf.contrib" not in code
         assert "import contrib_norm\n" in code
@@ -98,17 +101,70 @@ def test_migration_converts_everything(migrated):
         assert expected in realistic
     ugatit = (dst / "ugatit_ops.py").read_text()
     for expected in (
-            "weight_regularizer = tf.keras.regularizers.l2(l2=0.5 * (0.0001))",
+            "weight_regularizer = contrib_norm.layers.l2_regularizer(scale=0.0001)",
             "    return contrib_norm.layers.instance_norm(x,",
             "    return contrib_norm.layers.layer_norm(x,",
-            "x = tf.compat.v1.layers.conv2d(inputs=x, filters=channels,"):
+            "x = contrib_norm.tf_layers.conv2d(inputs=x, filters=channels,"):
         assert expected in ugatit
     # The original comments and the license header survive.
     assert "# Xavier : tf_contrib.layers.xavier_initializer()" in ugatit
     assert "# Copyright (c) 2019 Junho Kim" in ugatit
     assert "# the same accuracy." in realistic
-    # tf.compat.v1.layers calls are flagged as needing tf-keras.
-    assert "ugatit_ops.py:76 (output line 77): tf.compat.v1.layers.conv2d: not available under Keras 3" in report
+    # tf.layers calls are contrib_norm's now: nothing needs tf-keras.
+    assert "not available under Keras 3" not in report
+    classifiers = (dst / "tf1_classifiers.py").read_text()
+    for expected in (
+            "with contrib_norm.slim.arg_scope([contrib_norm.slim.conv2d, "
+            "contrib_norm.slim.fully_connected],",
+            "normalizer_fn=contrib_norm.slim.batch_norm,",
+            "weights_initializer=contrib_norm.slim.initializers"
+            ".xavier_initializer(),",
+            "net = contrib_norm.slim.repeat(images, 2, contrib_norm.slim.conv2d,",
+            "net = contrib_norm.layers.flatten(net)",
+            "net = contrib_norm.tf_layers.conv2d(images, 8, 3,",
+            "net = contrib_norm.layers.batch_normalization(net, training=",
+            "net = contrib_norm.tf_layers.max_pooling2d(net, 2, 2)",
+            "return contrib_norm.tf_layers.dense(net, 3, name='logits')",
+            "moving_mean = contrib_norm.slim.get_variables_by_suffix(",
+            # Not tf_upgrade_v2's Keras stand-ins: contrib_norm's own.
+            "weights_regularizer=contrib_norm.slim.l2_regularizer(1e-4)):",
+            "kernel_initializer=contrib_norm.initializers.xavier_initializer())"):
+        assert expected in classifiers
+
+
+# Variables each migrated model must have after training.
+EXPECTED_VARIABLES = {
+    "slim": {"conv1/conv1_1/weights",
+                    "conv1/conv1_1/BatchNorm/moving_mean",
+                    "conv1/conv1_2/BatchNorm/beta", "fc1/BatchNorm/moving_variance",
+                    "logits/weights", "logits/biases"},
+    "tf_layers": {"conv1/kernel", "conv1/bias", "bn1/moving_mean",
+                         "bn1/gamma", "fc1/kernel", "logits/bias"},
+}
+
+
+@pytest.mark.parametrize("model", sorted(EXPECTED_VARIABLES))
+def test_slim_and_tf_layers_models_train_with_keras3(migrated, tmp_path, model):
+    """Migrated, each trains 3 steps with neither tf-keras nor
+    TF_USE_LEGACY_KERAS."""
+    proc, _, dst, _ = migrated
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = tmp_path / "result.json"
+    run = subprocess.run(
+        [sys.executable, str(dst / "tf1_classifiers.py"), model, str(result)],
+        capture_output=True, text=True, env=_env(), cwd=str(tmp_path),
+        check=False, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr[-5000:]
+    data = json.loads(result.read_text())
+    assert len(data["losses"]) == 3
+    assert all(math.isfinite(v) for v in data["losses"]), data["losses"]
+    assert EXPECTED_VARIABLES[model] <= set(data["variables"]), data["variables"]
+    assert data["moving_mean_moved"]
+    assert data["update_ops"] == {"slim": 6, "tf_layers": 2}[model]
+    # slim: the weights of conv1_1, conv1_2, fc1 and logits; tf.layers: none.
+    assert data["regularization_losses"] == {"slim": 4, "tf_layers": 0}[model]
+    assert not data["tf_keras_imported"]
+    assert not data["legacy_keras_env"]
 
 
 @pytest.mark.slow
@@ -223,18 +279,17 @@ UGATIT_DRIVER = textwrap.dedent('''
 
 
 @pytest.mark.slow
-@pytest.mark.legacy_keras
 def test_ugatit_ops_trains(migrated, tmp_path):
     _require("contrib_norm.layers.instance_norm", "contrib_norm.layers.layer_norm")
-    pytest.importorskip("tf_keras")
     proc, _, dst, _ = migrated
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (dst / "train_ugatit.py").write_text(UGATIT_DRIVER)
     result = tmp_path / "result.json"
-    # ops.py calls tf.compat.v1.layers.conv2d/dense/flatten: tf-keras needed.
+    # ops.py's tf.layers.conv2d/dense/flatten are contrib_norm.tf_layers':
+    # plain Keras 3, no tf-keras.
     run = subprocess.run(
         [sys.executable, str(dst / "train_ugatit.py"), str(result)],
-        capture_output=True, text=True, env=_env(legacy_keras=True),
+        capture_output=True, text=True, env=_env(),
         cwd=str(dst), check=False, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr[-5000:]
     data = json.loads(result.read_text())
@@ -244,5 +299,5 @@ def test_ugatit_ops_trains(migrated, tmp_path):
     # instance_norm and layer_norm each have a trained gamma and beta.
     assert len(changed) == 4, changed
     assert all(changed.values()), changed
-    # Spectral-norm convs use the l2 regularizer tf_upgrade_v2 produced.
+    # Spectral-norm convs use contrib_norm.layers.l2_regularizer.
     assert data["regularization_losses"] > 0

@@ -57,7 +57,7 @@ QUOTED_NAME = "it's.py"
 QUOTED = src("""
     import tensorflow as tf
     x = tf.placeholder(tf.float32, [None, 3])
-    y = tf.contrib.layers.conv2d(x, 8, 3)
+    y = tf.contrib.layers.embed_sequence(x, 8, 3)
     """)
 MIXED = b"import tensorflow as tf\r\nx = 1\ny = tf.contrib.layers.layer_norm(x)\r\n"
 
@@ -175,7 +175,7 @@ def test_quoted_file_name_keeps_its_messages(hard_tree):
     path = os.path.join(str(root), QUOTED_NAME)
     assert ("%s:2 (output line 3): tf.placeholder -> tf.compat.v1.placeholder"
             % path) in report
-    assert "%s:3 (output line 4): tf.contrib.layers.conv2d: use" % path in report
+    assert "%s:3 (output line 4): tf.contrib.layers.embed_sequence: use" % path in report
     assert "tf.compat.v1.placeholder" in (root / QUOTED_NAME).read_text()
 
 

@@ -54,7 +54,7 @@ TIMEOUT_S = 300
 def outcomes(tmp_path_factory):
     repo = str(HERE.parent)
     proc = fresh_interpreter.run(
-        [str(HERE / "tf_slim_layers_child.py"), *CLASSES],
+        [str(HERE / "tf_slim_layers_child.py"), "layers", *CLASSES],
         cwd=tmp_path_factory.mktemp("tf_slim_layers"),
         timeout=TIMEOUT_S,
         env={

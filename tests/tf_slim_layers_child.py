@@ -1,10 +1,13 @@
-"""Child process of test_tf_slim_layers_suite: runs test classes of tf-slim
-1.1.0's own `tf_slim/layers/layers_test.py` against contrib_norm.
+"""Child process of test_tf_slim_layers_suite and test_slim: runs test
+classes of one of tf-slim 1.1.0's own suites against contrib_norm.
 
-contrib_norm's functions are patched into tf-slim's namespaces first
-(`tf_slim.layers.layers.NAME`, `tf_slim.layers.NAME`, `tf_slim.NAME`, the
-regularizers module, and `arg_scope`), so the suite's calls reach
-contrib_norm. Run as `python tf_slim_layers_child.py CLASS...`; reports
+`layers`: `tf_slim/layers/layers_test.py`, with contrib_norm's functions
+patched into tf-slim's namespaces first (`tf_slim.layers.layers.NAME`,
+`tf_slim.layers.NAME`, `tf_slim.NAME`, the regularizers module, and
+`arg_scope`). `variables`: `tf_slim/ops/variables_test.py`, with
+contrib_norm.slim's variable functions and `arg_scope` patched into the
+names the suite calls them by. So the suite's calls reach contrib_norm.
+Run as `python tf_slim_layers_child.py SUITE CLASS...`; reports
 `{test id: outcome}` through `fresh_interpreter.report`, an outcome being
 "passed", "skipped: REASON" or "failed: TRACEBACK".
 """
@@ -16,22 +19,13 @@ import tensorflow as tf
 
 import contrib_norm.layers
 import fresh_interpreter
+from contrib_norm import legacy_names
 from contrib_norm.framework import arg_scope
 
-# The host layers, their aliases and the normalizers the suite calls.
-PATCHED = (
-    "avg_pool2d", "avg_pool3d", "batch_norm", "bias_add", "conv1d", "conv2d",
-    "conv2d_transpose", "conv3d", "conv3d_transpose", "convolution",
-    "convolution1d", "convolution2d", "convolution2d_transpose",
-    "convolution3d", "convolution3d_transpose", "dropout", "elu", "flatten",
-    "fully_connected", "layer_norm", "linear", "max_pool2d", "max_pool3d",
-    "one_hot_encoding", "pool", "relu", "relu6", "repeat", "separable_conv2d",
-    "separable_convolution2d", "softmax", "stack", "unit_norm",
-)
-REGULARIZERS = (
-    "apply_regularization", "l1_l2_regularizer", "l1_regularizer",
-    "l2_regularizer", "sum_regularizer",
-)
+# The host layers, their aliases and the normalizers (the suite calls all
+# but group_norm and instance_norm), and the regularizers.
+PATCHED = legacy_names.CONTRIB_LAYERS
+REGULARIZERS = legacy_names.REGULARIZERS
 
 
 def patch():
@@ -53,6 +47,22 @@ def patch():
 
     layers_test.arg_scope = arg_scope
     return layers_test
+
+
+def patch_variables():
+    """Points variables_test's names at contrib_norm.slim's; returns it."""
+    from tf_slim.ops import variables_test  # pylint: disable=g-import-not-at-top
+
+    import contrib_norm.slim  # pylint: disable=g-import-not-at-top
+
+    for name in legacy_names.VARIABLES:
+        setattr(variables_test.variables_lib2, name,
+                getattr(contrib_norm.slim, name))
+    variables_test.arg_scope = arg_scope
+    return variables_test
+
+
+SUITES = {"layers": patch, "variables": patch_variables}
 
 
 class _Outcomes(unittest.TestResult):
@@ -79,9 +89,9 @@ class _Outcomes(unittest.TestResult):
     addError = addFailure
 
 
-def main(class_names):
+def main(suite_name, class_names):
     tf.compat.v1.disable_eager_execution()
-    layers_test = patch()
+    layers_test = SUITES[suite_name]()
     loader = unittest.TestLoader()
     suite = unittest.TestSuite(
         loader.loadTestsFromTestCase(getattr(layers_test, name))
@@ -93,4 +103,4 @@ def main(class_names):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1], sys.argv[2:])

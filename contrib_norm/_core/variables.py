@@ -199,20 +199,22 @@ def op_name_in_collection(name, key):
     return index is not None and name in index.names
 
 
-def collect_named_outputs(collections, alias, outputs):
-    """Adds `outputs` to `collections` tagged with `alias`, as legacy did.
+def append_tensor_alias(tensor, alias):
+    """Appends `alias` (less a trailing '/') to `tensor.aliases`; returns it."""
+    if alias.endswith("/"):
+        alias = alias[:-1]
+    if hasattr(tensor, "aliases"):
+        tensor.aliases.append(alias)
+    else:
+        tensor.aliases = [alias]
+    return tensor
 
-    The alias is appended to `outputs.aliases` (trailing '/' removed).
-    """
+
+def collect_named_outputs(collections, alias, outputs):
+    """Adds `outputs` to `collections` (a name or a list; None or empty:
+    none) tagged with `alias` (see `append_tensor_alias`); returns them."""
     if collections:
-        if isinstance(collections, str):
-            collections = [collections]
-        alias = alias[:-1] if alias.endswith("/") else alias
-        aliases = getattr(outputs, "aliases", None)
-        if aliases is None:
-            outputs.aliases = [alias]
-        else:
-            aliases.append(alias)
+        append_tensor_alias(outputs, alias)
         tf.compat.v1.add_to_collections(collections, outputs)
     return outputs
 

@@ -19,15 +19,17 @@ TF_COMPAT_V1 = "tensorflow.compat.v1"
 CONTRIB = "tensorflow.contrib"
 LAYERS = "tensorflow.layers"
 
-# Names that tf.contrib.slim re-exported from tf.contrib.layers and that
-# tf_upgrade_v2 knows how to convert when spelled tf.contrib.layers.<name>.
-SLIM_TO_LAYERS = frozenset({
-    "l1_regularizer",
-    "l2_regularizer",
-    "variance_scaling_initializer",
-    "xavier_initializer",
-    "xavier_initializer_conv2d",
-})
+# tf.contrib.layers names that tf_upgrade_v2 turns into Keras stand-ins
+# (tf.keras.regularizers.l2, VarianceScaling) -> the tf.contrib.layers
+# submodule that held them in TF1. Spelled through it, tf_upgrade_v2 leaves
+# them, and pass 3 makes them contrib_norm's faithful implementations.
+LAYERS_SUBMODULE = {
+    "l1_regularizer": "regularizers",
+    "l2_regularizer": "regularizers",
+    "variance_scaling_initializer": "initializers",
+    "xavier_initializer": "initializers",
+    "xavier_initializer_conv2d": "initializers",
+}
 
 
 def dotted_name(node):
@@ -104,8 +106,10 @@ def normalize_contrib(path):
 
     Collapses private module paths (``tensorflow.contrib.layers.python.
     layers.layers.batch_norm`` -> ``tensorflow.contrib.layers.batch_norm``) and
-    spells slim's re-exported initializers/regularizers through
-    ``tensorflow.contrib.layers`` so that tf_upgrade_v2's mappings apply.
+    spells the initializers and regularizers that tf_upgrade_v2 would turn
+    into Keras stand-ins through their TF1 submodule
+    (``tensorflow.contrib.layers.regularizers.l2_regularizer``), which
+    tf_upgrade_v2 leaves for pass 3.
 
     Args:
         path: A dotted path starting with ``tensorflow.contrib``.
@@ -117,8 +121,8 @@ def normalize_contrib(path):
     if len(parts) > 4 and "python" in parts[3:-1]:
         cut = parts.index("python", 3)
         parts = parts[:cut] + parts[-1:]
-    if len(parts) == 4 and parts[2] == "slim" and parts[3] in SLIM_TO_LAYERS:
-        parts = [parts[0], parts[1], "layers", parts[3]]
+    if len(parts) == 4 and parts[2] == "layers" and parts[3] in LAYERS_SUBMODULE:
+        parts = parts[:3] + [LAYERS_SUBMODULE[parts[3]], parts[3]]
     return ".".join(parts)
 
 

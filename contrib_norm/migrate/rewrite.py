@@ -1,16 +1,20 @@
 """Pass 3: rewrite what tf_upgrade_v2 leaves broken, targeting contrib_norm.
 
-* ``tf.contrib.layers.batch_norm`` and the other contrib normalizers, arg
-  scopes, initializers and ``tf.contrib.nn.alpha_dropout`` become their
-  ``contrib_norm`` counterparts (``tf.compat.v1.contrib.*`` and
-  ``tf.contrib.slim.*`` spellings too).
-* ``tf.layers.batch_normalization`` / ``BatchNormalization`` (also under
-  ``tf.compat.v1``), which break under Keras 3, become
-  ``contrib_norm.layers.*``.
+* Every name of the legacy-names table (``contrib_norm.legacy_names``)
+  becomes the contrib_norm name that serves it: ``tf.contrib.layers.conv2d``
+  -> ``contrib_norm.layers.conv2d``, ``tf.contrib.slim.conv2d`` ->
+  ``contrib_norm.slim.conv2d``, ``tf.contrib.framework.arg_scope`` ->
+  ``contrib_norm.framework.arg_scope``, ``slim.initializers.*``,
+  ``slim.regularizers.*``, ``slim.utils.*``, ``tf.contrib.nn.alpha_dropout``
+  (``tf.compat.v1.contrib.*`` spellings too); TF1's ``tf.layers.*`` (also
+  under ``tf.compat.v1``), which break under Keras 3, become
+  ``contrib_norm.tf_layers.*`` (``batch_normalization`` and
+  ``BatchNormalization``: ``contrib_norm.layers.*``, the same objects).
 * Other ``tf.layers.*`` become ``tf.compat.v1.layers.*`` (with a note: these
   need tf-keras and ``TF_USE_LEGACY_KERAS=1``).
-* ``tf.compat.v1.keras.initializers.VarianceScaling``, which tf_upgrade_v2
-  writes for the contrib initializers, becomes
+* ``tf.compat.v1.keras.initializers.VarianceScaling`` (which programs write,
+  and tf_upgrade_v2 for a contrib initializer that pass 1 could not spell
+  through ``tf.contrib.layers.initializers``) becomes
   ``tf.compat.v1.variance_scaling_initializer``: same arguments, and the
   class TF 1.x's name stood for; under Keras 3 the Keras name is Keras 3's
   initializer, which ignores ``tf.compat.v1.set_random_seed``.
@@ -21,6 +25,7 @@
 
 import libcst as cst
 
+from contrib_norm import legacy_names
 from contrib_norm.migrate import hints
 from contrib_norm.migrate import names
 from contrib_norm.migrate.edits import Editor
@@ -32,37 +37,8 @@ from contrib_norm.migrate.report import NOTE
 from contrib_norm.migrate.report import REWRITE
 from contrib_norm.migrate.spell_out import PassOutput
 
-_NORMALIZERS = ("batch_norm", "group_norm", "instance_norm", "layer_norm")
-_ARG_SCOPE = ("arg_scope", "add_arg_scope", "has_arg_scope",
-              "arg_scoped_arguments", "current_arg_scope")
-_INITIALIZERS = ("variance_scaling_initializer", "xavier_initializer",
-                 "xavier_initializer_conv2d")
-
-
-def _build_map():
-    table = {}
-    for name in _NORMALIZERS:
-        table["tensorflow.contrib.layers." + name] = "contrib_norm.layers." + name
-        table["tensorflow.contrib.slim." + name] = "contrib_norm.layers." + name
-    for name in _ARG_SCOPE:
-        table["tensorflow.contrib.framework." + name] = (
-            "contrib_norm.framework." + name)
-        table["tensorflow.contrib.slim." + name] = "contrib_norm.framework." + name
-    for name in _INITIALIZERS:
-        table["tensorflow.contrib.layers." + name] = (
-            "contrib_norm.initializers." + name)
-        table["tensorflow.contrib.slim." + name] = (
-            "contrib_norm.initializers." + name)
-    table["tensorflow.contrib.nn.alpha_dropout"] = "contrib_norm.nn.alpha_dropout"
-    table["tensorflow.layers.batch_normalization"] = (
-        "contrib_norm.layers.batch_normalization")
-    table["tensorflow.layers.BatchNormalization"] = (
-        "contrib_norm.layers.BatchNormalization")
-    return table
-
-
 #: Canonical TensorFlow path -> contrib_norm replacement.
-CONTRIB_NORM_MAP = _build_map()
+CONTRIB_NORM_MAP = legacy_names.LEGACY_NAMES
 
 #: APIs whose use means the program builds graphs (canonical paths).
 GRAPH_APIS = frozenset("tensorflow." + n for n in (

@@ -12,6 +12,7 @@ re-exports the public names. Layers share the per-graph unique names of
 `contrib_norm.layers.batch_normalization` (`dense`, `dense_1`, ...).
 """
 
+from contrib_norm import legacy_names
 from contrib_norm.layers.batch_normalization import BatchNormalization
 from contrib_norm.layers.batch_normalization import batch_normalization
 from contrib_norm.tf_layers.base import Layer
@@ -75,17 +76,7 @@ from contrib_norm.tf_layers.pooling import max_pooling2d
 from contrib_norm.tf_layers.pooling import max_pooling3d
 
 # The names of TF1's `tf.layers` namespace (`tf.compat.v1.layers`).
-TF1_NAMES = (
-    "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
-    "BatchNormalization", "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D",
-    "Conv3DTranspose", "Dense", "Dropout", "Flatten", "Layer",
-    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "SeparableConv1D",
-    "SeparableConv2D", "average_pooling1d", "average_pooling2d",
-    "average_pooling3d", "batch_normalization", "conv1d", "conv2d",
-    "conv2d_transpose", "conv3d", "conv3d_transpose", "dense", "dropout",
-    "flatten", "max_pooling1d", "max_pooling2d", "max_pooling3d",
-    "separable_conv1d", "separable_conv2d",
-)  # fmt: skip
+TF1_NAMES = legacy_names.TF_LAYERS
 
 # TF1's module-level aliases of those.
 ALIASES = (
