@@ -85,8 +85,12 @@ def _child(side):
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     from benchmarks import host_models  # pylint: disable=g-import-not-at-top
+    from benchmarks import step as step_lib  # pylint: disable=g-import-not-at-top
 
     api = host_models.legacy() if side == "legacy" else host_models.ours()
+    # Where the layers come from, so that a report shows which code ran.
+    modules = sorted({f.__module__ for f in (api.conv2d, api.batch_norm,
+                                             api.dense, api.arg_scope)})
     run = None
     for line in sys.stdin:
         request = json.loads(line)
@@ -102,12 +106,14 @@ def _child(side):
             if kind == "step":
                 step = host_models.training_step(api, model, shape)
                 run = (lambda s=step: s.session.run(s.fetch))
-                answer = step.profile
+                answer = dict(step.profile,
+                              **step_lib.optimized_profile(step))
             else:
                 graph = host_models.construct(api, model, shape)
                 run = (lambda: host_models.construct(api, model, shape))
                 answer = {"ops": len(graph.get_operations()),
                           "op_types": host_models.op_types(graph)}
+            answer["modules"] = modules
         else:
             run()
             answer = {}
@@ -188,6 +194,9 @@ def compare(case, sides, budget, tiny=False, log=print):
         shape=CASES[case][2] if tiny else CASES[case][1],
         target=CASES[case][5],
         ops={"ours": ours["ops"], "legacy": legacy["ops"]},
+        modules={"ours": ours["modules"], "legacy": legacy["modules"]},
+        run_nodes={"ours": ours.get("run_nodes"),
+                   "legacy": legacy.get("run_nodes")},
         op_type_differences=_op_type_differences(
             ours["op_types"], legacy["op_types"]),
     )
@@ -200,13 +209,15 @@ def compare(case, sides, budget, tiny=False, log=print):
 def table(rows):
     """The printed table of `compare`'s rows."""
     header = ["case", "shape", "ms", "legacy ms", "ratio", "IQR", "min-max",
-              "rounds", "target", "", "ops"]
+              "rounds", "target", "", "ops", "run nodes"]
     body = [
         [r["case"], "x".join(map(str, r["shape"])), f"{r['ms']:.2f}",
          f"{r['anchor_ms']:.2f}", f"{r['ratio']:.3f}",
          f"{r['q25']:.2f}-{r['q75']:.2f}", f"{r['min']:.2f}-{r['max']:.2f}",
          r["rounds"], f"<= {r['target']}", r["verdict"],
-         f"{r['ops']['ours']}/{r['ops']['legacy']}"]
+         f"{r['ops']['ours']}/{r['ops']['legacy']}",
+         "{ours}/{legacy}".format(**r["run_nodes"]) if r["kind"] == "step"
+         else ""]
         for r in rows
     ]
     return report._table(header, body)  # pylint: disable=protected-access
@@ -252,7 +263,8 @@ def main(argv=None):
     print()
     print(table(rows))
     print("ratio: contrib_norm / legacy, median of the per-round ratios; "
-          "ops: graph ops, contrib_norm/legacy")
+          "ops: graph ops (a step: the model's, its gradients' and updates'), "
+          "run nodes: nodes run after Grappler; both contrib_norm/legacy")
     for r in rows:
         if r["op_type_differences"]:
             print(f"{r['case']}: op types that differ (ours, legacy): "
