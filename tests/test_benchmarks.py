@@ -8,6 +8,7 @@ scaling are measured on tiny inputs.
 
 import json
 import math
+import os
 import pathlib
 import sys
 
@@ -121,3 +122,35 @@ def test_migrate_speed_runs_both_commands_on_a_tiny_file(tmp_path):
     assert row["contrib-norm-migrate"]["status"] in (0, 1)
     assert row["ratio"] > 0
     assert row["contrib-norm-migrate"]["peak_mib"] > 0
+
+
+def test_host_layers_command_runs_both_sides(tmp_path):
+    import json as json_lib
+    import subprocess
+
+    out = tmp_path / "host_layers.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.host_layers", "--quick", "--tiny",
+         "--json", str(out)],
+        cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300,
+        check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    results = json_lib.loads(out.read_text())
+    rows = results["rows"]
+    assert [r["case"] for r in rows] == [
+        "conv step", "dense step", "resnet_v1_50 build"]
+    for row in rows:
+        assert row["rounds"] >= 1, row
+        for key in ("ms", "anchor_ms", "ratio", "q25", "q75"):
+            assert math.isfinite(row[key]) and row[key] > 0, (key, row)
+        assert row["ops"]["ours"] > 0 and row["ops"]["legacy"] > 0, row
+        assert all(m.startswith("contrib_norm.") for m in row["modules"]["ours"])
+        assert any(m.startswith("tf_slim.") for m in row["modules"]["legacy"])
+        assert any(m.startswith("tf_keras.") for m in row["modules"]["legacy"])
+        assert row["verdict"] in ("ok", "ok~", "MISSED", "MISSED~"), row
+        if row["kind"] == "step":
+            assert row["run_nodes"]["ours"] > 0, row
+            assert row["run_nodes"]["legacy"] > 0, row
+    assert "resnet_v1_50 build" in proc.stdout
