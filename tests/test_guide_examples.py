@@ -28,7 +28,8 @@ GUIDE = pathlib.Path(__file__).resolve().parent.parent / "migration_guide"
 # Pages of the guide that README.md must link to (some are written by other
 # issues; a missing one is reported, not failed).
 OWN_PAGES = ("README.md", "install.md", "update_ops.md", "checkpoints.md",
-             "bessel_correction.md", "keras3.md", "worked_example.md")
+             "bessel_correction.md", "keras3.md", "worked_example.md",
+             "host_layers.md")
 PENDING_PAGES = ()
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([^\s`]*)[^`]*$")
