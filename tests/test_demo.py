@@ -38,7 +38,12 @@ def test_the_legacy_script_is_untouched_tf1_code():
                        "tf.contrib.nn.alpha_dropout", "tf.nn.selu",
                        "tf.GraphKeys.UPDATE_OPS", "tf.train.Saver",
                        "flags.DEFINE_string('norm'",
-                       "flags.DEFINE_integer('batch_size'"):
+                       "flags.DEFINE_integer('batch_size'",
+                       "slim = tf.contrib.slim", "slim.arg_scope(",
+                       "normalizer_fn=tf.contrib.layers.batch_norm",
+                       "slim.conv2d(", "slim.fully_connected(",
+                       "slim.flatten(", "tf.layers.conv2d(",
+                       "tf.layers.dense(", "tf.layers.max_pooling2d("):
         assert legacy_use in source, legacy_use
     assert "contrib_norm" not in source
 
@@ -49,6 +54,7 @@ def test_migration_leaves_no_tf_contrib(quick_demo):
     migrated = (out / "migrated" / "train_digits.py").read_text()
     assert "tf.contrib" not in migrated
     assert "contrib_norm.layers.batch_norm" in migrated
+    assert "tf.layers" not in migrated and "tf.compat.v1.layers" not in migrated
     assert (out / "migrated" / "report.txt").exists()
     assert "tf.contrib uses left after migration: 0" in stdout
 

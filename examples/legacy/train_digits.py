@@ -45,13 +45,11 @@ def load_data(seed):
                           stratify=labels)
 
 
-# The normalization applied after each convolution and after the hidden
-# fully-connected layer. Each entry takes the layer's output, the training
-# flag and a scope name.
+# The normalization applied after each tf.layers convolution and after the
+# hidden dense layer (batch_norm instead runs inside slim's layers, see
+# build_model). Each entry takes the layer's output, the training flag and a
+# scope name.
 NORMALIZERS = {
-    'batch_norm':
-        lambda net, is_training, scope: tf.contrib.layers.batch_norm(
-            net, scope=scope + '/BatchNorm'),
     'batch_normalization':
         lambda net, is_training, scope: tf.layers.batch_normalization(
             net, momentum=0.9, training=is_training, name=scope + '/bn'),
@@ -65,28 +63,16 @@ NORMALIZERS = {
 }
 
 
-def conv2d(net, depth, scope, initializer):
-  with tf.variable_scope(scope):
-    in_depth = net.get_shape().as_list()[-1]
-    weights = tf.get_variable('weights', [3, 3, in_depth, depth],
-                              initializer=initializer)
-    biases = tf.get_variable('biases', [depth],
-                             initializer=tf.zeros_initializer())
-    return tf.nn.conv2d(net, weights, [1, 1, 1, 1], 'SAME') + biases
-
-
-def dense(net, units, scope, initializer):
-  with tf.variable_scope(scope):
-    in_units = net.get_shape().as_list()[-1]
-    weights = tf.get_variable('weights', [in_units, units],
-                              initializer=initializer)
-    biases = tf.get_variable('biases', [units],
-                             initializer=tf.zeros_initializer())
-    return tf.matmul(net, weights) + biases
+slim = tf.contrib.slim
 
 
 def build_model(images, is_training, norm, keep_prob=1.0):
-  """Returns the logits of the convnet for [N, 8, 8, 1] images."""
+  """Returns the logits of the convnet for [N, 8, 8, 1] images.
+
+  With batch_norm, the slim way: conv2d and fully_connected run the
+  normalizer themselves (normalizer_fn, no biases). Otherwise tf.layers
+  conv2d / dense, then the normalization and the activation.
+  """
   if norm == 'selu':
     activation = tf.nn.selu
     initializer = tf.contrib.layers.variance_scaling_initializer(
@@ -105,21 +91,37 @@ def build_model(images, is_training, norm, keep_prob=1.0):
                     lambda: net)
     return net
 
-  with tf.contrib.framework.arg_scope(
-      [tf.contrib.layers.batch_norm],
-      is_training=is_training, decay=0.9, scale=True):
-    with tf.contrib.framework.arg_scope([tf.contrib.layers.group_norm],
-                                        groups=4):
-      net = images
-      for i, depth in enumerate(DEPTHS):
-        scope = 'conv%d' % (i + 1)
-        net = normalize_and_activate(conv2d(net, depth, scope, initializer),
-                                     scope)
-        net = tf.nn.max_pool(net, [1, 2, 2, 1], [1, 2, 2, 1], 'SAME')
-      net = tf.reshape(net, [-1, 2 * 2 * DEPTHS[-1]])
-      net = normalize_and_activate(dense(net, HIDDEN, 'fc1', initializer),
-                                   'fc1')
-  return dense(net, NUM_CLASSES, 'logits', initializer)
+  def conv(net, depth, scope):
+    if norm == 'batch_norm':
+      return slim.conv2d(net, depth, [3, 3], scope=scope)
+    net = tf.layers.conv2d(net, depth, 3, padding='same',
+                           kernel_initializer=initializer, name=scope)
+    return normalize_and_activate(net, scope)
+
+  def fully_connected(net, units, scope):
+    if norm == 'batch_norm':
+      return slim.fully_connected(net, units, scope=scope)
+    net = tf.layers.dense(net, units, kernel_initializer=initializer,
+                          name=scope)
+    return normalize_and_activate(net, scope)
+
+  with slim.arg_scope([slim.conv2d, slim.fully_connected],
+                      activation_fn=activation,
+                      weights_initializer=initializer,
+                      normalizer_fn=tf.contrib.layers.batch_norm):
+    with tf.contrib.framework.arg_scope(
+        [tf.contrib.layers.batch_norm],
+        is_training=is_training, decay=0.9, scale=True):
+      with tf.contrib.framework.arg_scope([tf.contrib.layers.group_norm],
+                                          groups=4):
+        net = images
+        for i, depth in enumerate(DEPTHS):
+          net = conv(net, depth, 'conv%d' % (i + 1))
+          net = tf.layers.max_pooling2d(net, 2, 2, padding='same')
+        net = slim.flatten(net)
+        net = fully_connected(net, HIDDEN, 'fc1')
+  return tf.layers.dense(net, NUM_CLASSES, kernel_initializer=initializer,
+                         name='logits')
 
 
 def evaluate(sess, accuracy, images, labels, is_training, x, y, training,
