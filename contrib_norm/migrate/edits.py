@@ -24,11 +24,14 @@ class Editor(cst.CSTTransformer):
             to use when all its small statements are removed (instead of
             dropping the line).
         rename_keyword: Original keyword Arg node -> new keyword name.
+        replace_node: Original Attribute node -> function from its updated
+            node (children already edited) to the node that replaces it.
     """
 
     def __init__(self, replace_chain=None, replace_small=None, insert_top=None,
-                 replace_line=None, rename_keyword=None):
+                 replace_line=None, rename_keyword=None, replace_node=None):
         super().__init__()
+        self.replace_node = replace_node or {}
         self.rename_keyword = rename_keyword or {}
         self.replace_chain = replace_chain or {}
         self.replace_small = replace_small or {}
@@ -51,6 +54,9 @@ class Editor(cst.CSTTransformer):
         return self._chain(original_node, updated_node)
 
     def leave_Attribute(self, original_node, updated_node):
+        make = self.replace_node.get(original_node)
+        if make is not None:
+            return make(updated_node)
         return self._chain(original_node, updated_node)
 
     def leave_Arg(self, original_node, updated_node):

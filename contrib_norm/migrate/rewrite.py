@@ -18,6 +18,9 @@
   ``tf.compat.v1.variance_scaling_initializer``: same arguments, and the
   class TF 1.x's name stood for; under Keras 3 the Keras name is Keras 3's
   initializer, which ignores ``tf.compat.v1.set_random_seed``.
+* The TF1 idioms of :mod:`idioms` (``tf.summary.scalar`` & co. ->
+  ``tf.compat.v1.summary.*``, ``Dimension.value`` ->
+  ``tf.compat.dimension_value``).
 * ``import contrib_norm`` and, in graph-building programs,
   ``tf.compat.v1.disable_eager_execution()`` are added after the imports.
 * Every other use of tf.contrib is left as is and reported with a hint.
@@ -27,6 +30,7 @@ import libcst as cst
 
 from contrib_norm import legacy_names
 from contrib_norm.migrate import hints
+from contrib_norm.migrate import idioms
 from contrib_norm.migrate import names
 from contrib_norm.migrate.edits import Editor
 from contrib_norm.migrate.edits import simple_line
@@ -227,6 +231,11 @@ def rewrite(code):
         elif names.is_contrib(canon):
             add_issue(line, hints.display(canon), hints.hint_for(canon), MANUAL)
 
+    summaries, summary_changes = idioms.v1_summaries(resolver)
+    replace_chain.update(summaries)
+    replace_node, dimension_changes = idioms.dimension_values(resolver)
+    changes.extend(summary_changes + dimension_changes)
+
     collector = _ImportCollector()
     module.visit(collector)
     for stmt in collector.contrib_imports:
@@ -280,5 +289,5 @@ def rewrite(code):
 
     new_module = resolver.wrapper.module.visit(Editor(
         replace_chain=replace_chain, insert_top=insert_top,
-        rename_keyword=rename_keyword))
+        rename_keyword=rename_keyword, replace_node=replace_node))
     return PassOutput(new_module.code, changes, issues)
