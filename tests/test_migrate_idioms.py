@@ -114,3 +114,94 @@ def test_repro_runs_after_full_migration(tmp_path):
                           timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout.strip().splitlines()[-1]) > 0
+
+
+# --- --install-only ------------------------------------------------------
+
+from contrib_norm.migrate import cli  # noqa: E402
+
+TF1_PROGRAM = (
+    "# a TF1 program\r\n"
+    "import numpy as np\r\n"
+    "import tensorflow as tf  # the old import\r\n"
+    "slim = tf.contrib.slim\r\n"
+    "\r\n"
+    "x = tf.placeholder(tf.float32, [4, 8, 8, 3])\r\n"
+    "with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm,\r\n"
+    "                    normalizer_params={'is_training': True}):\r\n"
+    "    net = slim.conv2d(x, 8, [3, 3], scope='conv1')\r\n"
+    "net = tf.layers.dense(tf.layers.flatten(net), 10)\r\n"
+    "loss = tf.reduce_mean(tf.square(net))\r\n"
+    "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\r\n"
+    "    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\r\n"
+    "\r\n"
+    "def run():\r\n"
+    "    with tf.Session() as sess:\r\n"
+    "        sess.run(tf.global_variables_initializer())\r\n"
+    "        feed = {x: np.random.randn(4, 8, 8, 3)}\r\n"
+    "        return [sess.run([train, loss], feed)[1] for _ in range(3)]\r\n")
+
+
+def test_install_only_makes_exactly_the_import_change(tmp_path):
+    infile = tmp_path / "train.py"
+    infile.write_bytes(TF1_PROGRAM.encode())
+    rc = cli.main(["--infile", str(infile), "--inplace", "--install-only",
+                   "--reportfile", str(tmp_path / "r.txt")])
+    assert rc == 0
+    expected = TF1_PROGRAM.replace(
+        "import tensorflow as tf  # the old import\r\n",
+        "import tensorflow.compat.v1 as tf  # the old import\r\n"
+        "import contrib_norm\r\ncontrib_norm.install()\r\n"
+        "tf.disable_v2_behavior()\r\n")
+    assert infile.read_bytes() == expected.encode()
+    report = (tmp_path / "r.txt").read_text()
+    assert ("train.py:3: import tensorflow as tf  # the old import -> "
+            "import tensorflow.compat.v1 as tf") in report
+    assert "(output line 5): added contrib_norm.install()" in report
+    # Idempotent: a second run changes nothing.
+    assert cli.main(["--infile", str(infile), "--inplace", "--install-only",
+                     "--reportfile", str(tmp_path / "r.txt")]) == 0
+    assert infile.read_bytes() == expected.encode()
+    # And the program trains, with no tf-keras.
+    child = tmp_path / "child.py"
+    child.write_text(CHILD_INSTALL)
+    proc = subprocess.run([sys.executable, str(child), str(infile)],
+                          capture_output=True, text=True, timeout=300,
+                          check=False,
+                          env={k: v for k, v in __import__("os").environ.items()
+                               if k != "TF_USE_LEGACY_KERAS"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "ok"
+
+
+CHILD_INSTALL = src("""
+    import sys
+    namespace = {"__name__": "migrated"}
+    exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), namespace)
+    losses = namespace["run"]()
+    assert len(losses) == 3 and all(l == l for l in losses)
+    assert "tf_keras" not in sys.modules
+    print("ok")
+    """)
+
+
+def test_install_only_leaves_files_without_tensorflow_alone(tmp_path):
+    infile = tmp_path / "util.py"
+    infile.write_text("import os\nprint(os.sep)\n")
+    assert cli.main(["--infile", str(infile), "--inplace", "--install-only",
+                     "--reportfile", str(tmp_path / "r.txt")]) == 0
+    assert infile.read_text() == "import os\nprint(os.sep)\n"
+    assert "nothing to change" in (tmp_path / "r.txt").read_text()
+
+
+def test_install_only_keeps_compat_v1_import_and_flags_early_contrib(tmp_path):
+    infile = tmp_path / "m.py"
+    infile.write_text("from tensorflow.contrib import slim\n"
+                      "import tensorflow.compat.v1 as tf\nx = 1\n")
+    assert cli.main(["--infile", str(infile), "--inplace", "--install-only",
+                     "--reportfile", str(tmp_path / "r.txt")]) == 1
+    assert infile.read_text() == (
+        "from tensorflow.contrib import slim\n"
+        "import tensorflow.compat.v1 as tf\nimport contrib_norm\n"
+        "contrib_norm.install()\ntf.disable_v2_behavior()\nx = 1\n")
+    assert "runs before contrib_norm.install()" in (tmp_path / "r.txt").read_text()

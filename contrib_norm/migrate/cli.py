@@ -91,6 +91,13 @@ def build_parser():
                         help="passed to tf_upgrade_v2: do not upgrade "
                              "`import tensorflow.compat.v1 as tf` to the v2 "
                              "API")
+    parser.add_argument("--install-only", action="store_true",
+                        help="make only the change the contrib_norm.install() "
+                             "route needs: `import tensorflow as tf` becomes "
+                             "`import tensorflow.compat.v1 as tf` followed by "
+                             "`import contrib_norm`, `contrib_norm.install()` "
+                             "and `tf.disable_v2_behavior()`; nothing else "
+                             "(no tf_upgrade_v2, no rewriting)")
     parser.add_argument("--no-upgrade-v2", dest="upgrade_v2",
                         action="store_false",
                         help="skip running TensorFlow's tf_upgrade_v2 (pass 2)")
@@ -285,7 +292,7 @@ def _convert(args, sources, runner):
     converted = pipeline.migrate_sources(
         codes, upgrade=args.upgrade_v2,
         display={rel: s.job.src for rel, s in sources.items()},
-        runner=runner, upgrade_options=options)
+        runner=runner, upgrade_options=options, install=args.install_only)
     results, outputs = {}, {}
     for rel, source in sources.items():
         if source.error is not None:
@@ -362,9 +369,14 @@ def _header(args, jobs):
                                            else args.output_tree))
         header.append("Other files copied: %d" % sum(
             1 for j in jobs if j.kind == inputs.OTHER))
-    header.append("Passes: spell out tf.contrib imports; %s; rewrite to "
-                  "contrib_norm" % ("tf_upgrade_v2" if args.upgrade_v2
-                                    else "tf_upgrade_v2 skipped (--no-upgrade-v2)"))
+    if args.install_only:
+        header.append("Passes: --install-only (the import of TensorFlow as "
+                      "tensorflow.compat.v1, and contrib_norm.install())")
+    else:
+        header.append("Passes: spell out tf.contrib imports; %s; rewrite to "
+                      "contrib_norm" % (
+                          "tf_upgrade_v2" if args.upgrade_v2
+                          else "tf_upgrade_v2 skipped (--no-upgrade-v2)"))
     header.append("Line numbers are those of the input files; "
                   "\"output line\" gives the line in the converted file.")
     return header

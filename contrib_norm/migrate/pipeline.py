@@ -20,6 +20,7 @@ import difflib
 
 import libcst as cst
 
+from contrib_norm.migrate import install_only as install_only_pass
 from contrib_norm.migrate import line_endings
 from contrib_norm.migrate.contain import InProcess
 from contrib_norm.migrate.contain import Unconvertible
@@ -253,6 +254,16 @@ def finish(prepared, upgraded=None, messages=()):
     return line_endings.restore(t3, prepared.endings, origin), result
 
 
+def _install_only_file(runner, code, path):
+    outcome = runner.call(install_only, code)
+    if outcome.error:
+        return code, FileResult(path=path, error=stage_error(
+            "--install-only", outcome))
+    new_code, result = outcome.value
+    result.path = path
+    return new_code, result
+
+
 def stage_error(stage, outcome):
     """The report's reason for a stage that failed on a file."""
     if outcome.expected:
@@ -264,8 +275,21 @@ PASS1 = "pass 1 (spell out tf.contrib imports)"
 PASS3 = "pass 3 (rewrite to contrib_norm)"
 
 
+def install_only(code):
+    """``--install-only`` on one file, with the same parse checks.
+
+    Returns:
+        ``(new_source, FileResult)``.
+    """
+    check_parses(line_endings.split(code)[0], "cannot parse as Python")
+    new_code, result = install_only_pass.convert(code)
+    check_parses(line_endings.split(new_code)[0],
+                 "the converted code does not parse")
+    return new_code, result
+
+
 def migrate_sources(sources, upgrade=True, display=None, runner=None,
-                    upgrade_options=()):
+                    upgrade_options=(), install=False):
     """Migrates a set of Python sources.
 
     Args:
@@ -275,6 +299,8 @@ def migrate_sources(sources, upgrade=True, display=None, runner=None,
         runner: Where the parsing stages run: a :class:`contain.Contained`
             for untrusted files, :class:`contain.InProcess` (the default).
         upgrade_options: Extra tf_upgrade_v2 flags.
+        install: Make only the ``--install-only`` change
+            (:mod:`install_only`) instead of the three passes.
 
     Returns:
         A dict of relative path -> ``(new_source, FileResult)``, in the order
@@ -283,6 +309,9 @@ def migrate_sources(sources, upgrade=True, display=None, runner=None,
     """
     display = display or {}
     runner = runner or InProcess()
+    if install:
+        return {rel: _install_only_file(runner, code, display.get(rel, rel))
+                for rel, code in sources.items()}
     results, prepared = {}, {}
     for rel, code in sources.items():
         outcome = runner.call(prepare, code)
