@@ -5,7 +5,11 @@ five legacy functions (batch_norm, batch_normalization, group_norm,
 instance_norm, layer_norm) on the model of ``fixtures/legacy_model.py``.
 Built with contrib_norm, the same graph must restore it with a plain
 ``tf.compat.v1.train.Saver()`` (no name mapping) and reproduce the recorded
-inference logits.
+inference logits and the inference output of every normalization layer
+(``endpoint_0`` ... ``endpoint_5``, the collection ``legacy_model_endpoints``
+in build order). The fixture was regenerated on 2026-12-06 (the model now
+max-pools after instance norm: the earlier mean of instance-normalized maps
+was beta alone, so its logits were the same for every input).
 """
 
 import importlib.util
@@ -47,11 +51,18 @@ def restored():
         saver = v1.train.Saver()
         variables = {v.op.name: v.shape.as_list()
                      for v in v1.global_variables()}
+        endpoints = v1.get_collection(_legacy_model().ENDPOINTS)
         with v1.Session(graph=graph) as sess:
             saver.restore(sess, str(CHECKPOINT / "model.ckpt"))
-            got = sess.run(logits, {images: expected["x_test"]})
+            got, got_endpoints = sess.run(
+                [logits, endpoints], {images: expected["x_test"]})
     return {"variables": variables, "logits": got,
-            "expected": expected["logits_inference"]}
+            "expected": expected["logits_inference"],
+            "endpoints": got_endpoints,
+            "expected_endpoints": [expected["endpoint_%d" % i]
+                                   for i in range(len(got_endpoints))],
+            "recorded_endpoints": sum(k.startswith("endpoint_")
+                                      for k in expected.files)}
 
 
 def test_variables_match_the_checkpoint(restored):
@@ -69,3 +80,17 @@ def test_checkpoint_reader_agrees():
 def test_inference_logits_match(restored):
     np.testing.assert_allclose(restored["logits"], restored["expected"],
                                rtol=0, atol=ATOL)
+
+
+def test_every_normalization_endpoint_matches(restored):
+    assert len(restored["endpoints"]) == restored["recorded_endpoints"] == 6
+    for i, (got, want) in enumerate(zip(restored["endpoints"],
+                                        restored["expected_endpoints"])):
+        np.testing.assert_allclose(got, want, rtol=0, atol=ATOL,
+                                   err_msg="endpoint_%d" % i)
+
+
+def test_logits_depend_on_the_input(restored):
+    # The regenerated fixture's point: different inputs, different logits.
+    logits = restored["expected"]
+    assert np.ptp(logits, axis=0).max() > 1e-3
