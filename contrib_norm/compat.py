@@ -36,6 +36,8 @@ Any other ``tf.contrib`` name raises an ``AttributeError`` that names it and
 points to the migration guide: contrib_norm never makes up a stand-in.
 """
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 import importlib
 import importlib.abc
 import sys

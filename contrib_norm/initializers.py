@@ -1,5 +1,7 @@
 """Weight initializers of tf.contrib.layers, plus lecun_normal for SELU networks."""
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 import math
 import numbers
 

@@ -1,5 +1,7 @@
 """Self-normalizing ops: selu, alpha_dropout, dropout_selu (Klambauer et al. 2017)."""
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 import numbers
 
 import numpy as np

@@ -12,7 +12,7 @@
 5. Writes `demo-results/summary.json` and `demo-results/curves.png`, and
    prints a table.
 
-`--quick` runs a one-minute subset (used by the test suite).
+`--quick` runs a short subset, about 1.5 minutes (used by the test suite).
 """
 
 import argparse
@@ -45,8 +45,8 @@ BASE_BATCH_SIZE = 32
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="a one-minute subset: batch sizes 8 and 32, "
-                             "3 epochs")
+                        help="a short subset (about 1.5 minutes): batch "
+                             "sizes 8 and 32, 3 epochs")
     parser.add_argument("--out", default="demo-results",
                         help="output directory (default: demo-results)")
     parser.add_argument("--norms", default=",".join(NORMS),

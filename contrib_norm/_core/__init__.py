@@ -24,3 +24,5 @@ Nothing here is public API. Each module has one job:
   ...) share: int-tuple arguments, weights / biases, normalizer-or-biases
   and activation.
 """
+
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)

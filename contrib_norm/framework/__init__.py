@@ -1,5 +1,7 @@
 """tf.contrib.framework's arg_scope machinery and variable functions."""
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 import sys as _sys
 
 from contrib_norm.framework.arg_scope import add_arg_scope

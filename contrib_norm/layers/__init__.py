@@ -5,6 +5,8 @@ fully_connected, pooling, ...) with its regularizers.
 One family per module; this package re-exports the public names.
 """
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 from contrib_norm._core.data_format import DATA_FORMAT_NCHW
 from contrib_norm._core.data_format import DATA_FORMAT_NHWC
 from contrib_norm.layers.batch_norm import batch_norm

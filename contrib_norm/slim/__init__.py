@@ -16,6 +16,8 @@ slim's training loops, losses, metrics, data, nets, learning and evaluation
 are not part of it: accessing them raises an ``AttributeError`` that says so.
 """
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 from contrib_norm import layers
 from contrib_norm import legacy_names
 from contrib_norm.framework.arg_scope import add_arg_scope

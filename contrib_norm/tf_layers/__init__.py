@@ -12,6 +12,8 @@ re-exports the public names. Layers share the per-graph unique names of
 `contrib_norm.layers.batch_normalization` (`dense`, `dense_1`, ...).
 """
 
+from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
+
 from contrib_norm import legacy_names
 from contrib_norm.layers.batch_normalization import BatchNormalization
 from contrib_norm.layers.batch_normalization import batch_normalization
