@@ -26,7 +26,8 @@ _FRAMEWORK = {
 
 _DEFAULT = ("tf.contrib was removed in TensorFlow 2 and has no automatic "
             "replacement: find an equivalent in core TensorFlow or Keras "
-            "(the tf-slim package no longer imports on TensorFlow 2.21)")
+            "(the tf-slim package imports on TensorFlow 2.21, but its "
+            "batch_norm and the layers backed by legacy Keras fail)")
 
 
 def hint_for(canonical_path):
@@ -48,14 +49,12 @@ def hint_for(canonical_path):
     if sub == "slim" and leaf in legacy_names.SLIM_LEFT_OUT:
         return ("contrib_norm.slim restores slim's model-building surface "
                 "only: replace slim.%s by tf.compat.v1.losses, a "
-                "tf.compat.v1.train optimizer and a tf.compat.v1.Session loop "
-                "(the tf-slim package no longer imports on TensorFlow 2.21)"
+                "tf.compat.v1.train optimizer and a tf.compat.v1.Session loop"
                 % leaf)
     if sub == "slim":
         return ("no contrib_norm replacement; contrib_norm.slim has slim's "
                 "layers, arg_scope, variables, initializers, regularizers "
-                "and utils (the tf-slim package no longer imports on "
-                "TensorFlow 2.21)")
+                "and utils")
     if sub == "layers":
         return ("no contrib_norm replacement; contrib_norm.layers has "
                 "tf.contrib.layers' layers, regularizers and initializers; "
