@@ -166,6 +166,13 @@ def test_unknown_dimensions(placeholder_shape):
             with pytest.raises(ValueError, match="has undefined rank"):
                 group_norm(inputs, groups=4)
             return
+        if placeholder_shape[1] is None:
+            # TF1 needs the reduction axes' sizes, and says so before it
+            # checks groups against channels (tf-slim's own test).
+            inputs = tf.compat.v1.placeholder(tf.float32, placeholder_shape)
+            with pytest.raises(ValueError, match="has undefined dimensions 1"):
+                group_norm(inputs, groups=4 * CHANNELS)
+            return
         inputs = tf.compat.v1.placeholder(tf.float32, placeholder_shape)
         y = group_norm(inputs, groups=4)
         dx = tf.gradients(y * y, inputs)[0]

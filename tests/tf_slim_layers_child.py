@@ -62,7 +62,35 @@ def patch_variables():
     return variables_test
 
 
-SUITES = {"layers": patch, "variables": patch_variables}
+class _NormalizationSuites:
+    """`normalization`: tf-slim's `normalization_test.py` (InstanceNormTest,
+    GroupNormTest) and `layers_test.py`'s LayerNormTest, with contrib_norm's
+    normalizers patched in; a class name is looked up in either module."""
+
+    def __init__(self, modules):
+        self.modules = modules
+
+    def __getattr__(self, name):
+        for module in self.modules:
+            if hasattr(module, name):
+                return getattr(module, name)
+        raise AttributeError(name)
+
+
+def patch_normalization():
+    from tf_slim.layers import normalization as slim_normalization  # pylint: disable=g-import-not-at-top
+
+    layers_test = patch()
+    for name in ("group_norm", "instance_norm"):
+        setattr(slim_normalization, name, getattr(contrib_norm.layers, name))
+    from tf_slim.layers import normalization_test  # pylint: disable=g-import-not-at-top
+
+    normalization_test.normalization = slim_normalization
+    return _NormalizationSuites([normalization_test, layers_test])
+
+
+SUITES = {"layers": patch, "variables": patch_variables,
+          "normalization": patch_normalization}
 
 
 class _Outcomes(unittest.TestResult):

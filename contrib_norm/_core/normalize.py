@@ -121,3 +121,14 @@ def _full_size(x, statistic, params):
         if size != 1 and all(shape[axis] == 1 for shape in shapes):
             return False
     return True
+
+
+def legacy_output(outputs, name):
+    """`outputs` under the op name TF1 gave the layer's result.
+
+    Frozen graphs, exported output node names and `get_tensor_by_name` use
+    these names (`LayerNorm/batchnorm/add_1`, `GroupNorm/Reshape_2`, ...),
+    so the layers compute inside a name scope of their own and end with
+    this op, named as in TF1, relative to the layer's scope.
+    """
+    return tf.identity(outputs, name=name)

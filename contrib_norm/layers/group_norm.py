@@ -125,6 +125,8 @@ def group_norm(
         f"has undefined channel dimension: {channels_axis}",
     )
     reduction_axes = _reduction_axes(reduction_axes, rank, channels_axis)
+    for axis in reduction_axes:  # before the groups, as TF1
+        inputs_lib.static_dim(inputs, axis, f"has undefined dimensions {axis}")
     groups = _check_groups(groups, channels)
     params_lib.check_keys(
         param_initializers, _INITIALIZER_NAMES, variables_collections, _PARAM_NAMES
@@ -142,45 +144,56 @@ def group_norm(
             variables_collections,
             trainable,
         )
-        x = moments_lib.upcast(inputs)
-        if _trailing(reduction_axes, channels_axis, rank):
-            # The group's channels and the reduction axes are contiguous:
-            # reduce over both at once, [..., groups, C / groups, ...].
-            stats = moments_lib.partial_moments(
-                moments_lib.split_axis(x, channels_axis, groups),
-                range(channels_axis + 1, rank + 1),
-                one_pass=mean_close_to_zero,
+        with tf.name_scope("groupnorm"):
+            x = moments_lib.upcast(inputs)
+            if _trailing(reduction_axes, channels_axis, rank):
+                # The group's channels and the reduction axes are contiguous:
+                # reduce over both at once, [..., groups, C / groups, ...].
+                stats = moments_lib.partial_moments(
+                    moments_lib.split_axis(x, channels_axis, groups),
+                    range(channels_axis + 1, rank + 1),
+                    one_pass=mean_close_to_zero,
+                )
+                mean = variance = None
+                trailing_axes = rank - 1 - channels_axis
+                gamma, beta = (
+                    _split_param(p, groups, trailing_axes) for p in (gamma, beta)
+                )
+            else:
+                stats = moments_lib.partial_moments(
+                    x, reduction_axes, one_pass=mean_close_to_zero
+                )
+                mean, variance = moments_lib.group_moments(
+                    stats.mean, stats.variance, channels_axis, groups
+                )
+                gamma, beta = params_lib.all_along_axis(
+                    (gamma, beta), rank, channels_axis
+                )
+            outputs = normalize.apply_moments(
+                stats,
+                epsilon,
+                gamma,
+                beta,
+                inputs.dtype.base_dtype,
+                mean=mean,
+                variance=variance,
             )
-            mean = variance = None
-            gamma, beta = (
-                _split_param(p, groups, rank - 1 - channels_axis) for p in (gamma, beta)
-            )
-        else:
-            stats = moments_lib.partial_moments(
-                x, reduction_axes, one_pass=mean_close_to_zero
-            )
-            mean, variance = moments_lib.group_moments(
-                stats.mean, stats.variance, channels_axis, groups
-            )
-            gamma, beta = params_lib.all_along_axis(
-                (gamma, beta), rank, channels_axis
-            )
-        outputs = normalize.apply_moments(
-            stats,
-            epsilon,
-            gamma,
-            beta,
-            inputs.dtype.base_dtype,
-            mean=mean,
-            variance=variance,
-            name="groupnorm",
-        )
+        # TF1 reshaped beta and gamma (when there), then the output back to
+        # the input's shape: its last op is that reshape.
+        name = _legacy_reshape_name(int(center) + int(scale))
         if outputs.shape.rank != rank:
-            outputs = tf.reshape(outputs, tf.shape(inputs))
+            outputs = tf.reshape(outputs, tf.shape(inputs), name=name)
             outputs.set_shape(inputs.shape)
+        else:
+            outputs = normalize.legacy_output(outputs, name)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _legacy_reshape_name(earlier_reshapes):
+    """`Reshape`, `Reshape_1`, ...: TF1's name of its final reshape."""
+    return "Reshape_%d" % earlier_reshapes if earlier_reshapes else "Reshape"
 
 
 def _trailing(reduction_axes, channels_axis, rank):

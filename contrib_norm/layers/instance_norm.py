@@ -113,11 +113,18 @@ def instance_norm(
             variables_collections,
             trainable,
         )
-        stats = moments_lib.partial_moments(moments_lib.upcast(inputs), spatial_axes)
-        gamma, beta = params_lib.all_along_axis((gamma, beta), rank, channels_axis)
-        outputs = normalize.apply_moments(
-            stats, epsilon, gamma, beta, inputs.dtype.base_dtype, name="instancenorm"
-        )
+        with tf.name_scope("compute"):
+            stats = moments_lib.partial_moments(
+                moments_lib.upcast(inputs), spatial_axes
+            )
+            gamma, beta = params_lib.all_along_axis(
+                (gamma, beta), rank, channels_axis
+            )
+            outputs = normalize.apply_moments(
+                stats, epsilon, gamma, beta, inputs.dtype.base_dtype
+            )
+        # TF1: tf.nn.batch_normalization(..., name="instancenorm")'s last op.
+        outputs = normalize.legacy_output(outputs, "instancenorm/add_1")
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -111,13 +111,14 @@ def layer_norm(
             variables_collections,
             trainable,
         )
-        stats = moments_lib.partial_moments(
-            moments_lib.upcast(inputs), list(range(begin_norm_axis, rank))
-        )
-        epsilon = _FLOAT16_EPSILON if dtype == tf.float16 else _EPSILON
-        outputs = normalize.apply_moments(
-            stats, epsilon, gamma, beta, dtype, name="layernorm"
-        )
+        with tf.name_scope("layernorm"):
+            stats = moments_lib.partial_moments(
+                moments_lib.upcast(inputs), list(range(begin_norm_axis, rank))
+            )
+            epsilon = _FLOAT16_EPSILON if dtype == tf.float16 else _EPSILON
+            outputs = normalize.apply_moments(stats, epsilon, gamma, beta, dtype)
+        # TF1 normalized with tf.nn.batch_normalization: its last op.
+        outputs = normalize.legacy_output(outputs, "batchnorm/add_1")
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)

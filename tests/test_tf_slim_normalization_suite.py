@@ -1,0 +1,47 @@
+"""tf-slim 1.1.0's own tests of the normalizations pass with contrib_norm's.
+
+`tf_slim/layers/normalization_test.py` (InstanceNormTest, GroupNormTest) and
+the LayerNormTest of `tf_slim/layers/layers_test.py`, from the tf-slim wheel
+(the `test` extra), run in a fresh interpreter by `tf_slim_layers_child`
+with contrib_norm's group_norm, instance_norm and layer_norm patched into
+tf-slim's namespaces. They check op names (`LayerNorm/batchnorm/...`) and
+the order of TF1's error messages too.
+"""
+
+import os
+import pathlib
+
+import pytest
+
+import fresh_interpreter
+
+pytest.importorskip(
+    "tf_slim", reason="tf-slim 1.1.0 (the `test` extra) provides the suite"
+)
+
+HERE = pathlib.Path(__file__).parent
+CLASSES = ("GroupNormTest", "InstanceNormTest", "LayerNormTest")
+NOT_A_TEST = "skipped: Not a test."
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    repo = str(HERE.parent)
+    proc = fresh_interpreter.run(
+        [str(HERE / "tf_slim_layers_child.py"), "normalization", *CLASSES],
+        cwd=tmp_path_factory.mktemp("tf_slim_normalization"),
+        timeout=300,
+        env={"PYTHONPATH": os.pathsep.join(
+            [repo, str(HERE), os.environ.get("PYTHONPATH", "")])},
+    )
+    return fresh_interpreter.result_of(proc)
+
+
+@pytest.mark.parametrize("test_class", CLASSES)
+def test_class_passes(outcomes, test_class):
+    ran = {name: outcome for name, outcome in outcomes.items()
+           if name.startswith(test_class + ".") and outcome != NOT_A_TEST}
+    assert len(ran) >= 5, sorted(outcomes)
+    failed = {name: outcome for name, outcome in ran.items()
+              if outcome != "passed"}
+    assert not failed, "\n\n".join("%s: %s" % kv for kv in failed.items())
