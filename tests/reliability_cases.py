@@ -41,7 +41,9 @@ within 6e-3), so only the one-pass option fails that check. The legacy
 `batch_normalization` (tf-keras 2.21's TF1 layer) passes the float16 and
 bfloat16 check. Besides these, TF1 silently ignored misspelt keys of
 `param_initializers`, `variables_collections` and `renorm_clipping`, and
-accepted `rmin > rmax`.
+accepted `rmin > rmax`, `rmax < 1` (a negative rmax flipped the output's
+sign), `epsilon <= 0` or NaN (NaN outputs) and decays / momenta outside
+[0, 1] (at momentum=1.5 the moving variance reached -5.6e5 in 30 steps).
 """
 
 import dataclasses
@@ -147,6 +149,7 @@ CHECKS = (
     "keep_prob",
     "dict_keys",
     "renorm_clipping",
+    "hyper_parameters",
 )
 
 
@@ -284,6 +287,31 @@ _RENORM_CLIPPING = tuple(
             {"dmax": -1.0},
             r"dmax >= 0.*Received: renorm_clipping=\{'dmax': -1\.0\}",
         ),
+        (
+            "negative_rmax",  # flipped the output's sign
+            {"rmax": -1.0},
+            r"rmax >= 1.*Received: renorm_clipping=\{'rmax': -1\.0\}",
+        ),
+        (
+            "rmax_below_1",
+            {"rmax": 0.5},
+            r"rmax >= 1.*Received: renorm_clipping=\{'rmax': 0\.5\}",
+        ),
+        (
+            "negative_rmin",
+            {"rmin": -0.5},
+            r"0 <= rmin <= 1.*Received: renorm_clipping=\{'rmin': -0\.5\}",
+        ),
+        (
+            "rmin_above_1",
+            {"rmin": 1.5, "rmax": 2.0},
+            r"0 <= rmin <= 1.*Received: renorm_clipping=\{'rmin': 1\.5, 'rmax': 2\.0\}",
+        ),
+        (
+            "nan_dmax",
+            {"dmax": float("nan")},
+            r"dmax >= 0.*Received: renorm_clipping=\{'dmax': nan\}",
+        ),
     )
 )
 
@@ -317,6 +345,30 @@ def _out_of_range(arg_name, values, pattern, shape=(2, 3, 3, 4)):
         )
         for value in values
     )
+
+
+def _hyper_parameters(*decays):
+    """epsilon <= 0, NaN or inf, and each of `decays` outside [0, 1]: the
+    legacy code took them (NaN outputs, diverging moving statistics)."""
+    cases = _out_of_range(
+        "epsilon",
+        (0.0, -1e-3, float("nan"), float("inf")),
+        r"`{arg}` must be a finite number > 0\. Received: {arg}={value}",
+    ) + (
+        BadInput(
+            "epsilon=tensor",
+            {"epsilon": Lazy(lambda inputs: tf.constant(-1.0))},
+            ValueError,
+            r"`epsilon` must be a finite number > 0\. Received: epsilon=-1\.0",
+        ),
+    )
+    for arg_name in decays:
+        cases += _out_of_range(
+            arg_name,
+            (-0.1, 1.5, float("nan")),
+            r"`{arg}` must be in \[0, 1\]\. Received: {arg}={value}",
+        )
+    return cases
 
 
 def _keep_probs(arg_name, values, interval):
@@ -359,6 +411,7 @@ def _decided(**checks):
         non_float=_non_float("inputs"),
         dict_keys=_DICT_KEYS,
         data_format=_DATA_FORMAT,
+        hyper_parameters=_hyper_parameters(),
     )
     defaults.update(checks)
     assert set(defaults) == set(CHECKS), set(defaults) ^ set(CHECKS)
@@ -370,6 +423,7 @@ def _batch_norm_checks(function):
         rank_1=_min_rank(function, 2),
         renorm_options=_RENORM_OPTIONS,
         renorm_clipping=_RENORM_CLIPPING,
+        hyper_parameters=_hyper_parameters("decay", "renorm_decay"),
     )
 
 
@@ -434,6 +488,7 @@ _BATCH_NORMALIZATION_CHECKS = _decided(
         "back to the unfused path, as in TF1)"
     ),
     renorm_clipping=_RENORM_CLIPPING,
+    hyper_parameters=_hyper_parameters("momentum", "renorm_momentum"),
 )
 
 _GROUP_NORM_CHECKS = _decided(
@@ -495,8 +550,11 @@ _GROUP_NORM_CHECKS = _decided(
 )
 
 
-def _per_sample_checks(function, max_rank=None):
-    return _decided(rank_1=_min_rank(function, 3, max_rank))
+def _per_sample_checks(function, max_rank=None, decays=()):
+    return _decided(
+        rank_1=_min_rank(function, 3, max_rank),
+        hyper_parameters=_hyper_parameters(*decays),
+    )
 
 
 _LAYER_NORM_CHECKS = _decided(
@@ -544,6 +602,7 @@ _LAYER_NORM_CHECKS = _decided(
         "layer_norm's normalized and parameter axes may overlap by design"
     ),
     dict_keys=(_VARIABLES_COLLECTIONS_KEY,),
+    hyper_parameters=NotApplicable("layer_norm's epsilon is fixed (TF1's)"),
 )
 
 
@@ -558,6 +617,9 @@ def _nn_checks(arg_name, keep_prob):
         non_float=_non_float(arg_name, shape=(2, 3)),
         keep_prob=keep_prob,
         dict_keys=NotApplicable("takes no dict arguments"),
+        hyper_parameters=NotApplicable(
+            "no epsilon or decay (keep_prob / rate: the keep_prob check)"
+        ),
     )
 
 
@@ -996,7 +1058,7 @@ APIS = (
         "switchable_norm",
         contrib_norm.layers.switchable_norm,
         _switchable_norm_reference,
-        _per_sample_checks("switchable_norm", max_rank=5),
+        _per_sample_checks("switchable_norm", max_rank=5, decays=("decay",)),
         slice_axes=_spatial_slices,
         ranks=(3, 5),
         training_arg="is_training",

