@@ -150,6 +150,7 @@ CHECKS = (
     "dict_keys",
     "renorm_clipping",
     "hyper_parameters",
+    "initializers",
 )
 
 
@@ -371,6 +372,48 @@ def _hyper_parameters(*decays):
     return cases
 
 
+def _initializers(name="beta", arg=None, extra=()):
+    """Initializers that cannot initialize a [4] parameter `name`: an
+    ndarray, an unknown string, constant_initializers of 2 and 5 values (TF1
+    padded the short one silently, and failed deep inside TensorFlow for the
+    rest). `arg`: how the function takes it (default param_initializers)."""
+    shown = re.escape(arg or f"param_initializers['{name}']")
+
+    def kwargs(value):
+        return {arg: value} if arg else {"param_initializers": {name: value}}
+
+    return (
+        BadInput(
+            "ndarray",
+            kwargs(np.zeros(4)),
+            TypeError,
+            rf"`{shown}` must be callable\. Received: {shown}=array\(\[0\., 0\.",
+        ),
+        BadInput(
+            "unknown_string",
+            kwargs("zeroes"),
+            ValueError,
+            rf"`{shown}` must be an initializer or one of \['glorot_normal', "
+            rf"'glorot_uniform', 'ones', 'zeros'\]\. Received: {shown}='zeroes'",
+        ),
+        BadInput(
+            "short_constant",
+            kwargs(tf.compat.v1.constant_initializer([1.0, 2.0])),
+            ValueError,
+            rf"`{shown}` is a constant of 2 values, which cannot fill the "
+            rf"parameter's shape \[4\] \(4 values\)\. "
+            rf"Received: {shown}=constant_initializer\(\[1\.0, 2\.0\]\)",
+        ),
+        BadInput(
+            "long_constant_v2",
+            kwargs(tf.constant_initializer([1.0, 2.0, 3.0, 4.0, 5.0])),
+            ValueError,
+            rf"`{shown}` is a constant of 5 values, which cannot fill the "
+            rf"parameter's shape \[4\]",
+        ),
+    ) + tuple(extra)
+
+
 def _keep_probs(arg_name, values, interval):
     return _out_of_range(
         arg_name,
@@ -412,6 +455,7 @@ def _decided(**checks):
         dict_keys=_DICT_KEYS,
         data_format=_DATA_FORMAT,
         hyper_parameters=_hyper_parameters(),
+        initializers=_initializers(),
     )
     defaults.update(checks)
     assert set(defaults) == set(CHECKS), set(defaults) ^ set(CHECKS)
@@ -424,6 +468,21 @@ def _batch_norm_checks(function):
         renorm_options=_RENORM_OPTIONS,
         renorm_clipping=_RENORM_CLIPPING,
         hyper_parameters=_hyper_parameters("decay", "renorm_decay"),
+        initializers=_initializers()
+        + _initializers("moving_variance")[2:]
+        + (
+            BadInput(
+                "moments_path",
+                {
+                    "zero_debias_moving_mean": True,
+                    "param_initializers": {
+                        "moving_mean": tf.compat.v1.constant_initializer([1.0, 2.0])
+                    },
+                },
+                ValueError,
+                r"`param_initializers\['moving_mean'\]` is a constant of 2 values",
+            ),
+        ),
     )
 
 
@@ -489,6 +548,8 @@ _BATCH_NORMALIZATION_CHECKS = _decided(
     ),
     renorm_clipping=_RENORM_CLIPPING,
     hyper_parameters=_hyper_parameters("momentum", "renorm_momentum"),
+    initializers=_initializers(arg="beta_initializer")
+    + _initializers(arg="moving_variance_initializer")[2:],
 )
 
 _GROUP_NORM_CHECKS = _decided(
@@ -550,10 +611,11 @@ _GROUP_NORM_CHECKS = _decided(
 )
 
 
-def _per_sample_checks(function, max_rank=None, decays=()):
+def _per_sample_checks(function, max_rank=None, decays=(), initializers=()):
     return _decided(
         rank_1=_min_rank(function, 3, max_rank),
         hyper_parameters=_hyper_parameters(*decays),
+        initializers=_initializers() + tuple(initializers),
     )
 
 
@@ -603,6 +665,7 @@ _LAYER_NORM_CHECKS = _decided(
     ),
     dict_keys=(_VARIABLES_COLLECTIONS_KEY,),
     hyper_parameters=NotApplicable("layer_norm's epsilon is fixed (TF1's)"),
+    initializers=NotApplicable("layer_norm takes no initializers"),
 )
 
 
@@ -620,6 +683,7 @@ def _nn_checks(arg_name, keep_prob):
         hyper_parameters=NotApplicable(
             "no epsilon or decay (keep_prob / rate: the keep_prob check)"
         ),
+        initializers=NotApplicable("has no variables"),
     )
 
 
@@ -1058,7 +1122,24 @@ APIS = (
         "switchable_norm",
         contrib_norm.layers.switchable_norm,
         _switchable_norm_reference,
-        _per_sample_checks("switchable_norm", max_rank=5, decays=("decay",)),
+        _per_sample_checks(
+            "switchable_norm",
+            max_rank=5,
+            decays=("decay",),
+            initializers=(
+                BadInput(
+                    "mean_weight_constant",
+                    {
+                        "param_initializers": {
+                            "mean_weight": tf.compat.v1.constant_initializer([1.0, 2.0])
+                        }
+                    },
+                    ValueError,
+                    r"`param_initializers\['mean_weight'\]` is a constant of 2 "
+                    r"values, which cannot fill the parameter's shape \[3\]",
+                ),
+            ),
+        ),
         slice_axes=_spatial_slices,
         ranks=(3, 5),
         training_arg="is_training",

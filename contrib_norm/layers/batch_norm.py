@@ -132,7 +132,11 @@ def batch_norm(
       epsilon: small float added to the variance (inside the square root).
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
-        'moving_mean' and 'moving_variance'.
+        'moving_mean' and 'moving_variance'. Each is an initializer or one of
+        'zeros', 'ones', 'glorot_uniform', 'glorot_normal'; anything else (an
+        ndarray, another string) or a constant_initializer whose values cannot
+        fill the parameter (TF1 padded a short list silently) is a named
+        error.
       param_regularizers: optional dict of regularizers for 'beta' and 'gamma'
         (ignored by the moments path, as in TF1).
       updates_collections: collections for the update ops, or None to update
@@ -448,25 +452,34 @@ def _layer_path(
     inputs, options, fused, renorm, renorm_clipping, renorm_decay, adjustment
 ):
     """The tf.layers BatchNormalization path (TF1's default for rank 4)."""
-    initializers = options.param_initializers
+    axis = 1 if options.data_format == DATA_FORMAT_NCHW else -1
+    channels = tf.compat.dimension_value(inputs.shape[axis])
+    # None: undefined, which the layer reports.
+    shape = None if channels is None else [channels]
+
+    def initializer(name, default):
+        return variables_lib.param_initializer(
+            options.param_initializers, name, default, shape
+        )
+
     regularizers = options.param_regularizers
     with _model_variable_scope(inputs, options) as sc:
         layer = BatchNormalization(
-            axis=1 if options.data_format == DATA_FORMAT_NCHW else -1,
+            axis=axis,
             momentum=options.decay,
             epsilon=options.epsilon,
             center=options.center,
             scale=options.scale,
-            beta_initializer=initializers.get(
+            beta_initializer=initializer(
                 "beta", tf.compat.v1.zeros_initializer()
             ),
-            gamma_initializer=initializers.get(
+            gamma_initializer=initializer(
                 "gamma", tf.compat.v1.ones_initializer()
             ),
-            moving_mean_initializer=initializers.get(
+            moving_mean_initializer=initializer(
                 "moving_mean", tf.compat.v1.zeros_initializer()
             ),
-            moving_variance_initializer=initializers.get(
+            moving_variance_initializer=initializer(
                 "moving_variance", tf.compat.v1.ones_initializer()
             ),
             beta_regularizer=regularizers.get("beta"),

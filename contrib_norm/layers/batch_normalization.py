@@ -365,6 +365,11 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
     def _create_variables(self, param_shape):
         dtype = self._param_dtype
+        for name in ("beta", "gamma", "moving_mean", "moving_variance"):
+            arg_name = name + "_initializer"
+            variables_lib.check_constant_shape(
+                getattr(self, arg_name), param_shape, arg_name
+            )
         for name, enabled in (("gamma", self.scale), ("beta", self.center)):
             if enabled:
                 variable = self.add_weight(

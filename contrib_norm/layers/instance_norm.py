@@ -68,7 +68,10 @@ def instance_norm(
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta' and
         'gamma' ('moving_mean' and 'moving_variance' are accepted, as in TF1,
-        and unused).
+        and unused). Each is an initializer or one of 'zeros', 'ones',
+        'glorot_uniform', 'glorot_normal'; anything else (an ndarray, another
+        string) or a constant_initializer whose values cannot fill the
+        parameter (TF1 padded a short list silently) is a named error.
       reuse: whether to reuse the variables; needs `scope`.
       variables_collections: a list of collections for all variables, or a
         dict from 'beta' / 'gamma' to lists.

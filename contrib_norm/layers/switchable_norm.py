@@ -103,7 +103,11 @@ def switchable_norm(
       epsilon: small float added to the variance (inside the square root).
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
-        'mean_weight', 'var_weight', 'moving_mean' and 'moving_variance'.
+        'mean_weight', 'var_weight', 'moving_mean' and 'moving_variance'. Each
+        is an initializer or one of 'zeros', 'ones', 'glorot_uniform',
+        'glorot_normal'; anything else (an ndarray, another string) or a
+        constant_initializer whose values cannot fill the parameter (TF1
+        padded a short list silently) is a named error.
       updates_collections: collections for the update ops, or None to update
         in place.
       is_training: Python bool or bool tensor/placeholder: batch statistics

@@ -116,7 +116,11 @@ def sync_batch_norm(
       epsilon: small float added to the variance (inside the square root).
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
-        'moving_mean' and 'moving_variance'.
+        'moving_mean' and 'moving_variance'. Each is an initializer or one of
+        'zeros', 'ones', 'glorot_uniform', 'glorot_normal'; anything else (an
+        ndarray, another string) or a constant_initializer whose values cannot
+        fill the parameter (TF1 padded a short list silently) is a named
+        error.
       param_regularizers: optional dict of regularizers for 'beta' and 'gamma'.
       updates_collections: collections for the update ops, or None to update
         in place.
@@ -406,7 +410,9 @@ class _Variables(object):
                 name,
                 shape=shape,
                 dtype=dtype,
-                initializer=initializers.get(name, initializer),
+                initializer=variables_lib.param_initializer(
+                    initializers, name, initializer, shape
+                ),
                 collections=variables_lib.collections_for(
                     variables_collections, name
                 ),
@@ -432,12 +438,16 @@ class _Variables(object):
             self.moving_stddev = self.renorm_mean = self.renorm_stddev = None
             if renorm:
                 # Initialized as the tf.layers path of batch_norm does.
-                variance_init = initializers.get("moving_variance", ones)
+                variance_init = variables_lib.param_initializer(
+                    initializers, "moving_variance", ones, shape
+                )
 
                 def stddev_init(*args, **kwargs):
                     return tf.sqrt(variance_init(*args, **kwargs))
 
-                mean_init = initializers.get("moving_mean", zeros)
+                mean_init = variables_lib.param_initializer(
+                    initializers, "moving_mean", zeros, shape
+                )
                 self.moving_stddev = variable("moving_stddev", stddev_init, **statistic)
                 self.renorm_mean = variable("renorm_mean", mean_init, **statistic)
                 self.renorm_stddev = variable("renorm_stddev", stddev_init, **statistic)
