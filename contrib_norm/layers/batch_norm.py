@@ -123,6 +123,12 @@ def batch_norm(
     with rmax < 1 or rmin outside [0, 1]) ValueErrors (TF1 took them and
     returned NaN or diverging statistics).
 
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns an
+    empty output and leaves the moving statistics (and the renorm and
+    zero-debias accumulators) exactly unchanged; TF1 set them to NaN for
+    good. NaN or Inf values in the input still propagate to the output and
+    the moving statistics, as in TF1.
+
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
       decay: decay of the moving averages, e.g. 0.999, 0.99 or 0.9.
@@ -218,28 +224,34 @@ def batch_norm(
         and adjustment is None
         and inputs.dtype.base_dtype != tf.float64
     )
-    if (
-        fused
-        and possible_to_fuse
-        and (zero_debias_moving_mean or rank == 2 or updates_collections != _UPDATE_OPS)
-    ):
-        outputs, sc = _fused_path(inputs, options)
-    elif (
-        batch_weights is None
-        and updates_collections == _UPDATE_OPS
-        and not zero_debias_moving_mean
-    ):
-        outputs, sc = _layer_path(
-            inputs,
-            options,
-            fused=fused,
-            renorm=renorm,
-            renorm_clipping=renorm_clipping,
-            renorm_decay=renorm_decay,
-            adjustment=adjustment,
-        )
-    else:
-        outputs, sc = _moments_path(inputs, options, batch_weights)
+    # An empty batch leaves the moving statistics unchanged.
+    with moving_averages.skip_empty_batch(inputs):
+        if (
+            fused
+            and possible_to_fuse
+            and (
+                zero_debias_moving_mean
+                or rank == 2
+                or updates_collections != _UPDATE_OPS
+            )
+        ):
+            outputs, sc = _fused_path(inputs, options)
+        elif (
+            batch_weights is None
+            and updates_collections == _UPDATE_OPS
+            and not zero_debias_moving_mean
+        ):
+            outputs, sc = _layer_path(
+                inputs,
+                options,
+                fused=fused,
+                renorm=renorm,
+                renorm_clipping=renorm_clipping,
+                renorm_decay=renorm_decay,
+                adjustment=adjustment,
+            )
+        else:
+            outputs, sc = _moments_path(inputs, options, batch_weights)
     if activation_fn is not None:
         with tf.compat.v1.name_scope(sc.original_name_scope):
             outputs = activation_fn(outputs)

@@ -454,11 +454,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self._check_input_compatibility(inputs)
         if inputs.dtype.base_dtype != self._dtype:
             inputs = tf.cast(inputs, self._dtype)
-        if self.virtual_batch_size is not None:
-            return self._call_virtual(inputs, training)
-        if self.fused:
-            return self._call_fused(inputs, training)
-        return self._call_unfused(inputs, training)
+        with moving_averages.skip_empty_batch(inputs):
+            if self.virtual_batch_size is not None:
+                return self._call_virtual(inputs, training)
+            if self.fused:
+                return self._call_fused(inputs, training)
+            return self._call_unfused(inputs, training)
 
     def _constant_params(self):
         gamma = self.gamma
@@ -779,6 +780,12 @@ def batch_normalization(
     `reuse=True` (or an enclosing `variable_scope(reuse=True)`) shares the
     variables of an earlier layer of the same name. See `BatchNormalization`
     for the implementations chosen and the deliberate differences from TF1.
+
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns an
+    empty output and leaves the moving statistics (and the renorm and
+    zero-debias accumulators) exactly unchanged; TF1 set them to NaN for
+    good. NaN or Inf values in the input still propagate to the output and
+    the moving statistics, as in TF1.
 
     Args:
       inputs: a floating-point tensor of rank 2 or more.

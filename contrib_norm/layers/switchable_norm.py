@@ -8,6 +8,7 @@ from contrib_norm._core import batch_statistics
 from contrib_norm._core import data_format as data_format_lib
 from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import moments as moments_lib
+from contrib_norm._core import moving_averages
 from contrib_norm._core import normalize
 from contrib_norm._core import params as params_lib
 from contrib_norm._core import training_flag
@@ -92,6 +93,11 @@ def switchable_norm(
     there) and the moving statistics are the biased batch values;
     `using_moving_average=False` keeps averaged statistics instead of raw
     sums.
+
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns
+    an empty output and leaves the moving statistics exactly unchanged; TF1
+    set them to NaN for good. NaN or Inf values in the input still propagate
+    to the output and the moving statistics, as in TF1.
 
     Args:
       inputs: a floating-point tensor of rank 3 to 5, batch first, with
@@ -199,14 +205,16 @@ def switchable_norm(
                 mean_bn, var_bn = moments_lib.combine_moments(mean_in, var_in, [0])
                 return tf.reshape(mean_bn, [channels]), tf.reshape(var_bn, [channels])
 
-            mean_bn, var_bn = batch_statistics.batch_or_moving(
-                is_training,
-                batch_moments,
-                moving_mean,
-                moving_variance,
-                make_updates,
-                updates_collections,
-            )
+            # An empty batch leaves the moving statistics unchanged.
+            with moving_averages.skip_empty_batch(inputs):
+                mean_bn, var_bn = batch_statistics.batch_or_moving(
+                    is_training,
+                    batch_moments,
+                    moving_mean,
+                    moving_variance,
+                    make_updates,
+                    updates_collections,
+                )
             mean_bn, var_bn = params_lib.all_along_axis(
                 (mean_bn, var_bn), rank, channels_axis
             )

@@ -108,6 +108,13 @@ def sync_batch_norm(
     tensor `is_training` the all-reduce runs also when it is False (an
     all-reduce cannot sit in a `tf.cond` branch).
 
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns
+    an empty output and leaves the moving statistics (and the renorm and
+    zero-debias accumulators) exactly unchanged (a replica whose batch is
+    empty contributes nothing to the global moments); TF1 set them to NaN
+    for good. NaN or Inf values in the input still propagate to the output
+    and the moving statistics, as in TF1.
+
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
       decay: decay of the moving averages.
@@ -338,16 +345,18 @@ def _sync_batch_norm(
                 with tf.control_dependencies(update_ops):
                     return tf.identity(outputs)
 
-            in_place = moving_averages.wire_updates(
-                is_training,
-                lambda: statistics.updates(
-                    decay, zero_debias_moving_mean, renorm, renorm_decay
-                ),
-                lambda: (variables.moving_mean, variables.moving_variance),
-                updates_collections,
-                forced_result,
-                lambda: outputs,
-            )
+            # Unchanged moving statistics when every replica's batch is empty.
+            with moving_averages.skip_empty_batch(count=statistics.count):
+                in_place = moving_averages.wire_updates(
+                    is_training,
+                    lambda: statistics.updates(
+                        decay, zero_debias_moving_mean, renorm, renorm_decay
+                    ),
+                    lambda: (variables.moving_mean, variables.moving_variance),
+                    updates_collections,
+                    forced_result,
+                    lambda: outputs,
+                )
             if in_place is not None:
                 outputs = in_place
         outputs.set_shape(inputs.shape)
@@ -467,6 +476,7 @@ class _GlobalStatistics(object):
         self._variables = variables
         self._epsilon = epsilon
         self.mean, self.variance, count = distribute.global_moments(x, axes, weights)
+        self.count = count  # over every replica: an empty one adds nothing
         self._variance_for_update = self.variance
         if bessel:
             # The fused kernel's unbiased estimate, with the global count.
