@@ -40,6 +40,7 @@ from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
 
 import importlib
 import importlib.abc
+import importlib.machinery
 import sys
 import types
 
@@ -123,6 +124,10 @@ class _LegacyNamespace(types.ModuleType):
         # A package with no directory: `import tensorflow.contrib.x` of an
         # unmapped x reaches _ContribFinder, which explains the error.
         self.__path__ = []
+        # Code that probes for TF1 with importlib.util.find_spec gets a spec
+        # (None would make find_spec raise "__spec__ is None").
+        self.__spec__ = importlib.machinery.ModuleSpec(
+            name, None, origin="contrib_norm", is_package=True)
         self.__dict__["_contrib_norm_mapping"] = dict(mapping)
         for sub_name, sub_module in (submodules or {}).items():
             setattr(self, sub_name, sub_module)

@@ -41,7 +41,9 @@ within 6e-3), so only the one-pass option fails that check. The legacy
 `batch_normalization` (tf-keras 2.21's TF1 layer) passes the float16 and
 bfloat16 check. Besides these, TF1 silently ignored misspelt keys of
 `param_initializers`, `variables_collections` and `renorm_clipping`, and
-accepted `rmin > rmax`.
+accepted `rmin > rmax`, `rmax < 1` (a negative rmax flipped the output's
+sign), `epsilon <= 0` or NaN (NaN outputs) and decays / momenta outside
+[0, 1] (at momentum=1.5 the moving variance reached -5.6e5 in 30 steps).
 """
 
 import dataclasses
@@ -147,6 +149,8 @@ CHECKS = (
     "keep_prob",
     "dict_keys",
     "renorm_clipping",
+    "hyper_parameters",
+    "initializers",
 )
 
 
@@ -284,6 +288,31 @@ _RENORM_CLIPPING = tuple(
             {"dmax": -1.0},
             r"dmax >= 0.*Received: renorm_clipping=\{'dmax': -1\.0\}",
         ),
+        (
+            "negative_rmax",  # flipped the output's sign
+            {"rmax": -1.0},
+            r"rmax >= 1.*Received: renorm_clipping=\{'rmax': -1\.0\}",
+        ),
+        (
+            "rmax_below_1",
+            {"rmax": 0.5},
+            r"rmax >= 1.*Received: renorm_clipping=\{'rmax': 0\.5\}",
+        ),
+        (
+            "negative_rmin",
+            {"rmin": -0.5},
+            r"0 <= rmin <= 1.*Received: renorm_clipping=\{'rmin': -0\.5\}",
+        ),
+        (
+            "rmin_above_1",
+            {"rmin": 1.5, "rmax": 2.0},
+            r"0 <= rmin <= 1.*Received: renorm_clipping=\{'rmin': 1\.5, 'rmax': 2\.0\}",
+        ),
+        (
+            "nan_dmax",
+            {"dmax": float("nan")},
+            r"dmax >= 0.*Received: renorm_clipping=\{'dmax': nan\}",
+        ),
     )
 )
 
@@ -317,6 +346,72 @@ def _out_of_range(arg_name, values, pattern, shape=(2, 3, 3, 4)):
         )
         for value in values
     )
+
+
+def _hyper_parameters(*decays):
+    """epsilon <= 0, NaN or inf, and each of `decays` outside [0, 1]: the
+    legacy code took them (NaN outputs, diverging moving statistics)."""
+    cases = _out_of_range(
+        "epsilon",
+        (0.0, -1e-3, float("nan"), float("inf")),
+        r"`{arg}` must be a finite number > 0\. Received: {arg}={value}",
+    ) + (
+        BadInput(
+            "epsilon=tensor",
+            {"epsilon": Lazy(lambda inputs: tf.constant(-1.0))},
+            ValueError,
+            r"`epsilon` must be a finite number > 0\. Received: epsilon=-1\.0",
+        ),
+    )
+    for arg_name in decays:
+        cases += _out_of_range(
+            arg_name,
+            (-0.1, 1.5, float("nan")),
+            r"`{arg}` must be in \[0, 1\]\. Received: {arg}={value}",
+        )
+    return cases
+
+
+def _initializers(name="beta", arg=None, extra=()):
+    """Initializers that cannot initialize a [4] parameter `name`: an
+    ndarray, an unknown string, constant_initializers of 2 and 5 values (TF1
+    padded the short one silently, and failed deep inside TensorFlow for the
+    rest). `arg`: how the function takes it (default param_initializers)."""
+    shown = re.escape(arg or f"param_initializers['{name}']")
+
+    def kwargs(value):
+        return {arg: value} if arg else {"param_initializers": {name: value}}
+
+    return (
+        BadInput(
+            "ndarray",
+            kwargs(np.zeros(4)),
+            TypeError,
+            rf"`{shown}` must be callable\. Received: {shown}=array\(\[0\., 0\.",
+        ),
+        BadInput(
+            "unknown_string",
+            kwargs("zeroes"),
+            ValueError,
+            rf"`{shown}` must be an initializer or one of \['glorot_normal', "
+            rf"'glorot_uniform', 'ones', 'zeros'\]\. Received: {shown}='zeroes'",
+        ),
+        BadInput(
+            "short_constant",
+            kwargs(tf.compat.v1.constant_initializer([1.0, 2.0])),
+            ValueError,
+            rf"`{shown}` is a constant of 2 values, which cannot fill the "
+            rf"parameter's shape \[4\] \(4 values\)\. "
+            rf"Received: {shown}=constant_initializer\(\[1\.0, 2\.0\]\)",
+        ),
+        BadInput(
+            "long_constant_v2",
+            kwargs(tf.constant_initializer([1.0, 2.0, 3.0, 4.0, 5.0])),
+            ValueError,
+            rf"`{shown}` is a constant of 5 values, which cannot fill the "
+            rf"parameter's shape \[4\]",
+        ),
+    ) + tuple(extra)
 
 
 def _keep_probs(arg_name, values, interval):
@@ -359,6 +454,8 @@ def _decided(**checks):
         non_float=_non_float("inputs"),
         dict_keys=_DICT_KEYS,
         data_format=_DATA_FORMAT,
+        hyper_parameters=_hyper_parameters(),
+        initializers=_initializers(),
     )
     defaults.update(checks)
     assert set(defaults) == set(CHECKS), set(defaults) ^ set(CHECKS)
@@ -370,6 +467,22 @@ def _batch_norm_checks(function):
         rank_1=_min_rank(function, 2),
         renorm_options=_RENORM_OPTIONS,
         renorm_clipping=_RENORM_CLIPPING,
+        hyper_parameters=_hyper_parameters("decay", "renorm_decay"),
+        initializers=_initializers()
+        + _initializers("moving_variance")[2:]
+        + (
+            BadInput(
+                "moments_path",
+                {
+                    "zero_debias_moving_mean": True,
+                    "param_initializers": {
+                        "moving_mean": tf.compat.v1.constant_initializer([1.0, 2.0])
+                    },
+                },
+                ValueError,
+                r"`param_initializers\['moving_mean'\]` is a constant of 2 values",
+            ),
+        ),
     )
 
 
@@ -434,6 +547,9 @@ _BATCH_NORMALIZATION_CHECKS = _decided(
         "back to the unfused path, as in TF1)"
     ),
     renorm_clipping=_RENORM_CLIPPING,
+    hyper_parameters=_hyper_parameters("momentum", "renorm_momentum"),
+    initializers=_initializers(arg="beta_initializer")
+    + _initializers(arg="moving_variance_initializer")[2:],
 )
 
 _GROUP_NORM_CHECKS = _decided(
@@ -495,8 +611,12 @@ _GROUP_NORM_CHECKS = _decided(
 )
 
 
-def _per_sample_checks(function, max_rank=None):
-    return _decided(rank_1=_min_rank(function, 3, max_rank))
+def _per_sample_checks(function, max_rank=None, decays=(), initializers=()):
+    return _decided(
+        rank_1=_min_rank(function, 3, max_rank),
+        hyper_parameters=_hyper_parameters(*decays),
+        initializers=_initializers() + tuple(initializers),
+    )
 
 
 _LAYER_NORM_CHECKS = _decided(
@@ -544,6 +664,8 @@ _LAYER_NORM_CHECKS = _decided(
         "layer_norm's normalized and parameter axes may overlap by design"
     ),
     dict_keys=(_VARIABLES_COLLECTIONS_KEY,),
+    hyper_parameters=NotApplicable("layer_norm's epsilon is fixed (TF1's)"),
+    initializers=NotApplicable("layer_norm takes no initializers"),
 )
 
 
@@ -558,6 +680,10 @@ def _nn_checks(arg_name, keep_prob):
         non_float=_non_float(arg_name, shape=(2, 3)),
         keep_prob=keep_prob,
         dict_keys=NotApplicable("takes no dict arguments"),
+        hyper_parameters=NotApplicable(
+            "no epsilon or decay (keep_prob / rate: the keep_prob check)"
+        ),
+        initializers=NotApplicable("has no variables"),
     )
 
 
@@ -996,7 +1122,24 @@ APIS = (
         "switchable_norm",
         contrib_norm.layers.switchable_norm,
         _switchable_norm_reference,
-        _per_sample_checks("switchable_norm", max_rank=5),
+        _per_sample_checks(
+            "switchable_norm",
+            max_rank=5,
+            decays=("decay",),
+            initializers=(
+                BadInput(
+                    "mean_weight_constant",
+                    {
+                        "param_initializers": {
+                            "mean_weight": tf.compat.v1.constant_initializer([1.0, 2.0])
+                        }
+                    },
+                    ValueError,
+                    r"`param_initializers\['mean_weight'\]` is a constant of 2 "
+                    r"values, which cannot fill the parameter's shape \[3\]",
+                ),
+            ),
+        ),
         slice_axes=_spatial_slices,
         ranks=(3, 5),
         training_arg="is_training",

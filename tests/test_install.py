@@ -91,6 +91,7 @@ CHECKS = (
     *("not_provided:" + name for name in NOT_PROVIDED),
     "every_table_name",
     "import_statements",
+    "find_spec",
     "other_v1_layers_unchanged",
     "v1_captured_before_install",
     "compat_v1_script",
@@ -251,6 +252,15 @@ def _check_import_statements(contrib_norm):
         err = _error_of(fn)
         assert isinstance(err, ImportError), err
         _expect_not_provided(err, legacy_name)
+
+
+def _check_find_spec():
+    """Code that probes for TF1 with find_spec gets a spec (issue 18)."""
+    for name in ("tensorflow.contrib", "tensorflow.contrib.layers",
+                 "tensorflow.contrib.slim"):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.name == name, (name, spec)
+        assert spec.submodule_search_locations == [], spec
 
 
 def _check_every_table_name(tf, contrib_norm):
@@ -440,6 +450,7 @@ def _child_keras3(checks):
                    legacy_name)
     checks.run("every_table_name", _check_every_table_name, tf, contrib_norm)
     checks.run("import_statements", _check_import_statements, contrib_norm)
+    checks.run("find_spec", _check_find_spec)
     checks.run("other_v1_layers_unchanged", _check_other_v1_layers, tf,
                error_before)
     checks.run("v1_captured_before_install", _check_v1_captured_before,

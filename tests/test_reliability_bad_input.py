@@ -5,7 +5,8 @@ For each function of `reliability_cases.APIS` and each check of
 data_format, axes out of range or overlapping, bad groups, a
 virtual_batch_size that does not divide the batch, non-float inputs, renorm
 with options it does not support, keep_prob outside (0, 1], unknown dict keys,
-bad renorm_clipping), the call raises a ValueError or TypeError:
+bad renorm_clipping, epsilon <= 0 / NaN / inf, decays and momenta outside
+[0, 1]), the call raises a ValueError or TypeError:
 
 * while the graph is built (no session is ever created here);
 * from contrib_norm's own validation, not from deep inside TensorFlow (the
@@ -20,7 +21,8 @@ Legacy failures here (tf-slim 1.1.0 / tf-keras, see `reliability_cases`):
 `batch_norm` returned beta for a rank-1 input; `batch_normalization` let
 TensorFlow's reshape error ("Dimension size must be evenly divisible by ...")
 escape for a `virtual_batch_size` that does not divide the batch; misspelt
-dict keys and `rmin > rmax` were silently accepted.
+dict keys, `rmin > rmax`, `rmax < 1`, `epsilon <= 0` and `momentum=1.5`
+were silently accepted.
 """
 
 import inspect

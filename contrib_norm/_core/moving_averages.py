@@ -16,6 +16,13 @@ One place for every family's moving averages:
 * `wire_updates`: the legacy choice between adding update ops to a
   collection and forcing them in place through control dependencies.
 
+An empty batch (a zero-size input, as detection models produce) has no
+statistics (its moments are NaN): while a layer builds its updates inside
+`skip_empty_batch(inputs)`, every update here leaves its variable (and the
+zero-debias helpers) exactly unchanged when the batch has no elements. This
+is the one place where that is decided. NaN or Inf values in a non-empty
+input are not filtered: they reach the moving statistics, as in TF1.
+
 Under a tf.distribute strategy (see `_core.distribute`):
 
 * a sync-on-read variable (`tf.VariableSynchronization.ON_READ`) is updated
@@ -30,6 +37,7 @@ Under a tf.distribute strategy (see `_core.distribute`):
   Without a strategy nothing changes.
 """
 
+import contextlib
 import threading
 
 import tensorflow as tf
@@ -61,9 +69,40 @@ def _current_gate():
     return getattr(_GATE, "flag", None)
 
 
+@contextlib.contextmanager
+def skip_empty_batch(inputs=None, count=None):
+    """Makes the updates built inside a no-op for an empty batch.
+
+    Args:
+      inputs: the layer's input; the batch is empty when it has no elements.
+      count: instead of `inputs`, the number of elements the statistics are
+        reduced over (e.g. summed over replicas).
+
+    Where the shape says statically that the batch is not empty, nothing is
+    added to the graph.
+    """
+    if count is None:
+        if inputs.shape.is_fully_defined() and inputs.shape.num_elements() > 0:
+            nonempty = None
+        else:
+            nonempty = tf.size(inputs, out_type=tf.int64) > 0
+    else:
+        nonempty = tf.convert_to_tensor(count) > 0
+    previous = getattr(_GATE, "nonempty", None)
+    _GATE.nonempty = nonempty
+    try:
+        yield
+    finally:
+        _GATE.nonempty = previous
+
+
 def _gated(update_fn):
-    """`update_fn`, run only when the current gate (training flag) is True."""
+    """`update_fn`, run only when the current gate (training flag) is True
+    and the batch (see `skip_empty_batch`) is not empty."""
     flag = _current_gate()
+    nonempty = getattr(_GATE, "nonempty", None)
+    if nonempty is not None:
+        flag = nonempty if flag is None else tf.logical_and(flag, nonempty)
     if flag is None:
         return update_fn
 

@@ -28,7 +28,9 @@ def model_param(
         name,
         shape=shape,
         dtype=dtype,
-        initializer=(param_initializers or {}).get(name, default_initializer),
+        initializer=variables_lib.param_initializer(
+            param_initializers, name, default_initializer, shape
+        ),
         regularizer=regularizer,
         collections=variables_lib.collections_for(variables_collections, name),
         trainable=trainable,

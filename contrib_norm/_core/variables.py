@@ -6,6 +6,7 @@ tf.contrib.layers, on the public `tf.compat.v1.get_variable`.
 
 import weakref
 
+import numpy as np
 import tensorflow as tf
 
 _GraphKeys = tf.compat.v1.GraphKeys
@@ -264,3 +265,39 @@ def as_initializer(value, default, arg_name):
             f"`{arg_name}` must be callable. Received: {arg_name}={value!r}"
         )
     return value
+
+
+def check_constant_shape(initializer, shape, arg_name):
+    """Rejects a constant initializer whose value cannot fill `shape`.
+
+    TF1's `constant_initializer` silently padded a list shorter than the
+    variable with its last value; a scalar, or exactly one value per element,
+    passes.
+
+    Raises:
+      ValueError: naming the argument, its values and the parameter's shape.
+    """
+    constant_types = (tf.compat.v1.constant_initializer, tf.constant_initializer)
+    if shape is None or not isinstance(initializer, constant_types):
+        return
+    size = np.size(initializer.value)
+    elements = int(np.prod(shape))
+    if size not in (1, elements):
+        raise ValueError(
+            f"`{arg_name}` is a constant of {size} values, which cannot fill "
+            f"the parameter's shape {list(shape)} ({elements} values). "
+            f"Received: {arg_name}=constant_initializer({initializer.value!r})"
+        )
+
+
+def param_initializer(param_initializers, name, default, shape):
+    """The initializer of the parameter `name` of shape `shape` (None: not
+    known yet): `param_initializers[name]` through `as_initializer` (an ndarray
+    or an unknown string is a named error), else `default`; checked by
+    `check_constant_shape`."""
+    arg_name = f"param_initializers['{name}']"
+    initializer = as_initializer(
+        (param_initializers or {}).get(name), default, arg_name
+    )
+    check_constant_shape(initializer, shape, arg_name)
+    return initializer

@@ -118,7 +118,16 @@ def batch_norm(
     `is_training=None` is a TypeError (TF1 read Keras's learning phase on
     the rank-4 default path and crashed on the others; contrib_norm has no
     Keras learning phase); non-numbers for `decay`, `epsilon` and
-    `renorm_decay` are TypeErrors naming them.
+    `renorm_decay` are TypeErrors naming them, and impossible values
+    (`epsilon <= 0` or NaN, a decay outside [0, 1], a `renorm_clipping`
+    with rmax < 1 or rmin outside [0, 1]) ValueErrors (TF1 took them and
+    returned NaN or diverging statistics).
+
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns an
+    empty output and leaves the moving statistics (and the renorm and
+    zero-debias accumulators) exactly unchanged; TF1 set them to NaN for
+    good. NaN or Inf values in the input still propagate to the output and
+    the moving statistics, as in TF1.
 
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
@@ -129,7 +138,11 @@ def batch_norm(
       epsilon: small float added to the variance (inside the square root).
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
-        'moving_mean' and 'moving_variance'.
+        'moving_mean' and 'moving_variance'. Each is an initializer or one of
+        'zeros', 'ones', 'glorot_uniform', 'glorot_normal'; anything else (an
+        ndarray, another string) or a constant_initializer whose values cannot
+        fill the parameter (TF1 padded a short list silently) is a named
+        error.
       param_regularizers: optional dict of regularizers for 'beta' and 'gamma'
         (ignored by the moments path, as in TF1).
       updates_collections: collections for the update ops, or None to update
@@ -163,7 +176,9 @@ def batch_norm(
         `inputs` is undefined or below 2; if the channels dimension is
         undefined; if `renorm` is combined with `batch_weights`,
         `updates_collections` or `zero_debias_moving_mean`; for unknown dict
-        keys or `rmin > rmax`; if `batch_weights` is not [batch].
+        keys; for `epsilon` not finite and > 0, `decay` or `renorm_decay`
+        outside [0, 1], or `renorm_clipping` values outside rmax >= 1,
+        0 <= rmin <= rmax, dmax >= 0; if `batch_weights` is not [batch].
       TypeError: if `inputs` is not floating point, `is_training` is not a
         bool or bool tensor, or a dict argument is not a dict.
     """
@@ -209,28 +224,34 @@ def batch_norm(
         and adjustment is None
         and inputs.dtype.base_dtype != tf.float64
     )
-    if (
-        fused
-        and possible_to_fuse
-        and (zero_debias_moving_mean or rank == 2 or updates_collections != _UPDATE_OPS)
-    ):
-        outputs, sc = _fused_path(inputs, options)
-    elif (
-        batch_weights is None
-        and updates_collections == _UPDATE_OPS
-        and not zero_debias_moving_mean
-    ):
-        outputs, sc = _layer_path(
-            inputs,
-            options,
-            fused=fused,
-            renorm=renorm,
-            renorm_clipping=renorm_clipping,
-            renorm_decay=renorm_decay,
-            adjustment=adjustment,
-        )
-    else:
-        outputs, sc = _moments_path(inputs, options, batch_weights)
+    # An empty batch leaves the moving statistics unchanged.
+    with moving_averages.skip_empty_batch(inputs):
+        if (
+            fused
+            and possible_to_fuse
+            and (
+                zero_debias_moving_mean
+                or rank == 2
+                or updates_collections != _UPDATE_OPS
+            )
+        ):
+            outputs, sc = _fused_path(inputs, options)
+        elif (
+            batch_weights is None
+            and updates_collections == _UPDATE_OPS
+            and not zero_debias_moving_mean
+        ):
+            outputs, sc = _layer_path(
+                inputs,
+                options,
+                fused=fused,
+                renorm=renorm,
+                renorm_clipping=renorm_clipping,
+                renorm_decay=renorm_decay,
+                adjustment=adjustment,
+            )
+        else:
+            outputs, sc = _moments_path(inputs, options, batch_weights)
     if activation_fn is not None:
         with tf.compat.v1.name_scope(sc.original_name_scope):
             outputs = activation_fn(outputs)
@@ -443,25 +464,34 @@ def _layer_path(
     inputs, options, fused, renorm, renorm_clipping, renorm_decay, adjustment
 ):
     """The tf.layers BatchNormalization path (TF1's default for rank 4)."""
-    initializers = options.param_initializers
+    axis = 1 if options.data_format == DATA_FORMAT_NCHW else -1
+    channels = tf.compat.dimension_value(inputs.shape[axis])
+    # None: undefined, which the layer reports.
+    shape = None if channels is None else [channels]
+
+    def initializer(name, default):
+        return variables_lib.param_initializer(
+            options.param_initializers, name, default, shape
+        )
+
     regularizers = options.param_regularizers
     with _model_variable_scope(inputs, options) as sc:
         layer = BatchNormalization(
-            axis=1 if options.data_format == DATA_FORMAT_NCHW else -1,
+            axis=axis,
             momentum=options.decay,
             epsilon=options.epsilon,
             center=options.center,
             scale=options.scale,
-            beta_initializer=initializers.get(
+            beta_initializer=initializer(
                 "beta", tf.compat.v1.zeros_initializer()
             ),
-            gamma_initializer=initializers.get(
+            gamma_initializer=initializer(
                 "gamma", tf.compat.v1.ones_initializer()
             ),
-            moving_mean_initializer=initializers.get(
+            moving_mean_initializer=initializer(
                 "moving_mean", tf.compat.v1.zeros_initializer()
             ),
-            moving_variance_initializer=initializers.get(
+            moving_variance_initializer=initializer(
                 "moving_variance", tf.compat.v1.ones_initializer()
             ),
             beta_regularizer=regularizers.get("beta"),

@@ -25,8 +25,19 @@ _FUSED_FORMATS = {(4, 1): "NCHW", (4, 3): "NHWC", (5, 1): "NCDHW", (5, 4): "NDHW
 _RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
 
 
+# TF1 clips r to [rmin, rmax] and d to [-dmax, dmax]; r = 1, d = 0 (no
+# correction) must stay reachable, and r is never negative.
+_RENORM_CLIPPING_RANGES = {
+    "rmax": ("rmax >= 1", lambda v: v >= 1),
+    "rmin": ("0 <= rmin <= 1", lambda v: 0 <= v <= 1),
+    "dmax": ("dmax >= 0", lambda v: v >= 0),
+}
+
+
 def _check_renorm_clipping(renorm_clipping):
-    """Validates `renorm_clipping` keys and rmin <= rmax, as far as static."""
+    """Validates `renorm_clipping`'s keys and, as far as static, its values:
+    rmax >= 1, 0 <= rmin <= 1 (missing: 0, as in TF1), dmax >= 0, rmin <=
+    rmax, none NaN."""
     if renorm_clipping is None:
         return {}
     if not isinstance(renorm_clipping, dict):
@@ -42,21 +53,21 @@ def _check_renorm_clipping(renorm_clipping):
             f"{renorm_clipping}. Supported values: "
             f"{list(_RENORM_CLIPPING_KEYS)}."
         )
-    static = {
-        k: tf.get_static_value(v) if tf.is_tensor(v) else v
-        for k, v in renorm_clipping.items()
-    }
-    rmin, rmax, dmax = (static.get(k) for k in ("rmin", "rmax", "dmax"))
-    if rmin is not None and rmax is not None and float(rmin) > float(rmax):
+    inputs_lib.check_numbers(**renorm_clipping)
+    static = {k: inputs_lib.static_number(v) for k, v in renorm_clipping.items()}
+    rmin, rmax = static.get("rmin"), static.get("rmax")
+    if rmin is not None and rmax is not None and rmin > rmax:
         raise ValueError(
             "`renorm_clipping` needs rmin <= rmax. Received: "
             f"renorm_clipping={renorm_clipping!r}"
         )
-    if dmax is not None and float(dmax) < 0:
-        raise ValueError(
-            "`renorm_clipping` needs dmax >= 0. Received: "
-            f"renorm_clipping={renorm_clipping!r}"
-        )
+    for key, value in static.items():
+        phrase, holds = _RENORM_CLIPPING_RANGES[key]
+        if value is not None and not holds(value):
+            raise ValueError(
+                f"`renorm_clipping` needs {phrase}. Received: "
+                f"renorm_clipping={renorm_clipping!r}"
+            )
     return dict(renorm_clipping)
 
 
@@ -172,7 +183,9 @@ class BatchNormalization(legacy_layer.LegacyLayer):
       TypeError: if `axis` is not an int or a list of ints, or
         `renorm_clipping` not a dict.
       ValueError: for a bad `virtual_batch_size`, one combined with
-        `adjustment`, or bad `renorm_clipping` keys or values.
+        `adjustment`, or bad `renorm_clipping` keys or values (rmax >= 1,
+        0 <= rmin <= rmax, dmax >= 0); for `epsilon` not finite and > 0,
+        or `momentum` or `renorm_momentum` outside [0, 1].
     """
 
     def __init__(
@@ -352,6 +365,11 @@ class BatchNormalization(legacy_layer.LegacyLayer):
 
     def _create_variables(self, param_shape):
         dtype = self._param_dtype
+        for name in ("beta", "gamma", "moving_mean", "moving_variance"):
+            arg_name = name + "_initializer"
+            variables_lib.check_constant_shape(
+                getattr(self, arg_name), param_shape, arg_name
+            )
         for name, enabled in (("gamma", self.scale), ("beta", self.center)):
             if enabled:
                 variable = self.add_weight(
@@ -436,11 +454,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self._check_input_compatibility(inputs)
         if inputs.dtype.base_dtype != self._dtype:
             inputs = tf.cast(inputs, self._dtype)
-        if self.virtual_batch_size is not None:
-            return self._call_virtual(inputs, training)
-        if self.fused:
-            return self._call_fused(inputs, training)
-        return self._call_unfused(inputs, training)
+        with moving_averages.skip_empty_batch(inputs):
+            if self.virtual_batch_size is not None:
+                return self._call_virtual(inputs, training)
+            if self.fused:
+                return self._call_fused(inputs, training)
+            return self._call_unfused(inputs, training)
 
     def _constant_params(self):
         gamma = self.gamma
@@ -762,6 +781,12 @@ def batch_normalization(
     variables of an earlier layer of the same name. See `BatchNormalization`
     for the implementations chosen and the deliberate differences from TF1.
 
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns an
+    empty output and leaves the moving statistics (and the renorm and
+    zero-debias accumulators) exactly unchanged; TF1 set them to NaN for
+    good. NaN or Inf values in the input still propagate to the output and
+    the moving statistics, as in TF1.
+
     Args:
       inputs: a floating-point tensor of rank 2 or more.
       axis: an int or a list of ints: the axis or axes that are kept (the
@@ -805,8 +830,9 @@ def batch_normalization(
       TypeError: if `inputs` is not floating point, `axis` not an int or a
         list of ints, or `training` neither a bool nor a bool tensor.
       ValueError: for an undefined rank, rank < 2, an `axis` out of range or
-        of undefined size, bad `renorm_clipping`, or a `virtual_batch_size`
-        that does not divide the batch.
+        of undefined size, bad `renorm_clipping`, `epsilon` not finite and
+        > 0, `momentum` or `renorm_momentum` outside [0, 1], or a
+        `virtual_batch_size` that does not divide the batch.
     """
     layer = BatchNormalization(
         axis=axis,

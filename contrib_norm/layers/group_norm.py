@@ -90,7 +90,10 @@ def group_norm(
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta' and
         'gamma' ('moving_mean' and 'moving_variance' are accepted, as in TF1,
-        and unused).
+        and unused). Each is an initializer or one of 'zeros', 'ones',
+        'glorot_uniform', 'glorot_normal'; anything else (an ndarray, another
+        string) or a constant_initializer whose values cannot fill the
+        parameter (TF1 padded a short list silently) is a named error.
       reuse: whether to reuse the variables; needs `scope`.
       variables_collections: a list of collections for all variables, or a
         dict from 'beta' / 'gamma' to lists.
@@ -111,7 +114,8 @@ def group_norm(
         dimension is undefined; if `channels_axis` or a reduction axis is out
         of bounds; if `reduction_axes` contains `channels_axis` or a
         duplicate; if `groups` is not positive, larger than the number of
-        channels, or does not divide it; for unknown dict keys.
+        channels, or does not divide it; for unknown dict keys; if `epsilon`
+        is not finite and > 0.
       TypeError: if `inputs` is not floating point, or an axis or `groups`
         is not an int.
     """

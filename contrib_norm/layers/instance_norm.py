@@ -68,7 +68,10 @@ def instance_norm(
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta' and
         'gamma' ('moving_mean' and 'moving_variance' are accepted, as in TF1,
-        and unused).
+        and unused). Each is an initializer or one of 'zeros', 'ones',
+        'glorot_uniform', 'glorot_normal'; anything else (an ndarray, another
+        string) or a constant_initializer whose values cannot fill the
+        parameter (TF1 padded a short list silently) is a named error.
       reuse: whether to reuse the variables; needs `scope`.
       variables_collections: a list of collections for all variables, or a
         dict from 'beta' / 'gamma' to lists.
@@ -84,7 +87,8 @@ def instance_norm(
     Raises:
       ValueError: if `data_format` is neither NHWC nor NCHW; if the rank of
         `inputs` is undefined or below 3; if the channels dimension is
-        undefined; for unknown dict keys.
+        undefined; for unknown dict keys; if `epsilon` is not finite and
+        > 0.
       TypeError: if `inputs` is not floating point.
     """
     inputs_lib.check_numbers(epsilon=epsilon)

@@ -1,6 +1,5 @@
 """Switchable Normalization: a learned mixture of instance, layer and batch norm."""
 
-import numbers
 
 import tensorflow as tf
 
@@ -9,6 +8,7 @@ from contrib_norm._core import batch_statistics
 from contrib_norm._core import data_format as data_format_lib
 from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import moments as moments_lib
+from contrib_norm._core import moving_averages
 from contrib_norm._core import normalize
 from contrib_norm._core import params as params_lib
 from contrib_norm._core import training_flag
@@ -94,6 +94,11 @@ def switchable_norm(
     `using_moving_average=False` keeps averaged statistics instead of raw
     sums.
 
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns
+    an empty output and leaves the moving statistics exactly unchanged; TF1
+    set them to NaN for good. NaN or Inf values in the input still propagate
+    to the output and the moving statistics, as in TF1.
+
     Args:
       inputs: a floating-point tensor of rank 3 to 5, batch first, with
         spatial axes; the channels axis is the last for NHWC and the second
@@ -104,7 +109,11 @@ def switchable_norm(
       epsilon: small float added to the variance (inside the square root).
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
-        'mean_weight', 'var_weight', 'moving_mean' and 'moving_variance'.
+        'mean_weight', 'var_weight', 'moving_mean' and 'moving_variance'. Each
+        is an initializer or one of 'zeros', 'ones', 'glorot_uniform',
+        'glorot_normal'; anything else (an ndarray, another string) or a
+        constant_initializer whose values cannot fill the parameter (TF1
+        padded a short list silently) is a named error.
       updates_collections: collections for the update ops, or None to update
         in place.
       is_training: Python bool or bool tensor/placeholder: batch statistics
@@ -135,8 +144,8 @@ def switchable_norm(
     Raises:
       ValueError: if `data_format` is neither NHWC nor NCHW; if the rank of
         `inputs` is undefined or not 3 to 5 (rank 2 has no spatial axes); if
-        the channels dimension is undefined; if `decay` is not in [0, 1]; for
-        unknown dict keys.
+        the channels dimension is undefined; if `decay` is not in [0, 1] or
+        `epsilon` not finite and > 0; for unknown dict keys.
       TypeError: if `inputs` is not floating point, or `is_training` is not
         a bool or bool tensor.
     """
@@ -159,7 +168,6 @@ def switchable_norm(
         param_initializers, _INITIALIZED_NAMES, variables_collections, _VARIABLE_NAMES
     )
     training_flag.static_value(is_training)
-    _check_decay(decay)
 
     with tf.compat.v1.variable_scope(
         scope, "SwitchableNorm", [inputs], reuse=reuse
@@ -197,14 +205,16 @@ def switchable_norm(
                 mean_bn, var_bn = moments_lib.combine_moments(mean_in, var_in, [0])
                 return tf.reshape(mean_bn, [channels]), tf.reshape(var_bn, [channels])
 
-            mean_bn, var_bn = batch_statistics.batch_or_moving(
-                is_training,
-                batch_moments,
-                moving_mean,
-                moving_variance,
-                make_updates,
-                updates_collections,
-            )
+            # An empty batch leaves the moving statistics unchanged.
+            with moving_averages.skip_empty_batch(inputs):
+                mean_bn, var_bn = batch_statistics.batch_or_moving(
+                    is_training,
+                    batch_moments,
+                    moving_mean,
+                    moving_variance,
+                    make_updates,
+                    updates_collections,
+                )
             mean_bn, var_bn = params_lib.all_along_axis(
                 (mean_bn, var_bn), rank, channels_axis
             )
@@ -225,11 +235,6 @@ def switchable_norm(
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
-
-
-def _check_decay(decay):
-    if isinstance(decay, numbers.Real) and not 0.0 <= decay <= 1.0:
-        raise ValueError(f"`decay` must be in [0, 1]. Received: decay={decay!r}")
 
 
 def _importance_weights(

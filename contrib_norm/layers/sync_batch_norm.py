@@ -108,6 +108,13 @@ def sync_batch_norm(
     tensor `is_training` the all-reduce runs also when it is False (an
     all-reduce cannot sit in a `tf.cond` branch).
 
+    An empty batch (zero-size input, e.g. [0, H, W, C]) in training returns
+    an empty output and leaves the moving statistics (and the renorm and
+    zero-debias accumulators) exactly unchanged (a replica whose batch is
+    empty contributes nothing to the global moments); TF1 set them to NaN
+    for good. NaN or Inf values in the input still propagate to the output
+    and the moving statistics, as in TF1.
+
     Args:
       inputs: a floating-point tensor of rank 2 or more, batch first.
       decay: decay of the moving averages.
@@ -116,7 +123,11 @@ def sync_batch_norm(
       epsilon: small float added to the variance (inside the square root).
       activation_fn: optional activation applied to the output.
       param_initializers: optional dict of initializers for 'beta', 'gamma',
-        'moving_mean' and 'moving_variance'.
+        'moving_mean' and 'moving_variance'. Each is an initializer or one of
+        'zeros', 'ones', 'glorot_uniform', 'glorot_normal'; anything else (an
+        ndarray, another string) or a constant_initializer whose values cannot
+        fill the parameter (TF1 padded a short list silently) is a named
+        error.
       param_regularizers: optional dict of regularizers for 'beta' and 'gamma'.
       updates_collections: collections for the update ops, or None to update
         in place.
@@ -146,7 +157,9 @@ def sync_batch_norm(
       ValueError: as `batch_norm`: bad `data_format`, undefined rank or rank
         below 2, undefined channels dimension, `renorm` combined with
         `batch_weights`, `updates_collections` or `zero_debias_moving_mean`,
-        unknown dict keys, rmin > rmax in `renorm_clipping`.
+        unknown dict keys, `epsilon` not finite and > 0, `decay` or
+        `renorm_decay` outside [0, 1], `renorm_clipping` values outside
+        rmax >= 1, 0 <= rmin <= rmax, dmax >= 0.
       TypeError: if `inputs` is not floating point, `is_training` is not a
         bool or bool tensor, or a dict argument is not a dict.
       RuntimeError: if gradients through the global moments are built
@@ -332,16 +345,18 @@ def _sync_batch_norm(
                 with tf.control_dependencies(update_ops):
                     return tf.identity(outputs)
 
-            in_place = moving_averages.wire_updates(
-                is_training,
-                lambda: statistics.updates(
-                    decay, zero_debias_moving_mean, renorm, renorm_decay
-                ),
-                lambda: (variables.moving_mean, variables.moving_variance),
-                updates_collections,
-                forced_result,
-                lambda: outputs,
-            )
+            # Unchanged moving statistics when every replica's batch is empty.
+            with moving_averages.skip_empty_batch(count=statistics.count):
+                in_place = moving_averages.wire_updates(
+                    is_training,
+                    lambda: statistics.updates(
+                        decay, zero_debias_moving_mean, renorm, renorm_decay
+                    ),
+                    lambda: (variables.moving_mean, variables.moving_variance),
+                    updates_collections,
+                    forced_result,
+                    lambda: outputs,
+                )
             if in_place is not None:
                 outputs = in_place
         outputs.set_shape(inputs.shape)
@@ -404,7 +419,9 @@ class _Variables(object):
                 name,
                 shape=shape,
                 dtype=dtype,
-                initializer=initializers.get(name, initializer),
+                initializer=variables_lib.param_initializer(
+                    initializers, name, initializer, shape
+                ),
                 collections=variables_lib.collections_for(
                     variables_collections, name
                 ),
@@ -430,12 +447,16 @@ class _Variables(object):
             self.moving_stddev = self.renorm_mean = self.renorm_stddev = None
             if renorm:
                 # Initialized as the tf.layers path of batch_norm does.
-                variance_init = initializers.get("moving_variance", ones)
+                variance_init = variables_lib.param_initializer(
+                    initializers, "moving_variance", ones, shape
+                )
 
                 def stddev_init(*args, **kwargs):
                     return tf.sqrt(variance_init(*args, **kwargs))
 
-                mean_init = initializers.get("moving_mean", zeros)
+                mean_init = variables_lib.param_initializer(
+                    initializers, "moving_mean", zeros, shape
+                )
                 self.moving_stddev = variable("moving_stddev", stddev_init, **statistic)
                 self.renorm_mean = variable("renorm_mean", mean_init, **statistic)
                 self.renorm_stddev = variable("renorm_stddev", stddev_init, **statistic)
@@ -455,6 +476,7 @@ class _GlobalStatistics(object):
         self._variables = variables
         self._epsilon = epsilon
         self.mean, self.variance, count = distribute.global_moments(x, axes, weights)
+        self.count = count  # over every replica: an empty one adds nothing
         self._variance_for_update = self.variance
         if bessel:
             # The fused kernel's unbiased estimate, with the global count.
