@@ -45,7 +45,7 @@ def ours():
     return types.SimpleNamespace(**api)
 
 
-def _alias_legacy_tf_layers():
+def alias_legacy_tf_layers():
     """Lets tf-slim's batch_norm find tf-keras' legacy layers.
 
     tf-slim reaches them through `tensorflow.python.layers.normalization`,
@@ -63,7 +63,7 @@ def _alias_legacy_tf_layers():
 
 def legacy():
     """tf-slim 1.1.0's layers and `tf.compat.v1.layers.dense` (tf-keras)."""
-    _alias_legacy_tf_layers()
+    alias_legacy_tf_layers()
     import tf_slim  # pylint: disable=g-import-not-at-top
 
     api = {name: getattr(tf_slim, name) for name in _NAMES if name != "dense"}

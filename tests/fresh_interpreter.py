@@ -32,6 +32,19 @@ def run(argv, cwd, timeout, env=None):
         capture_output=True, text=True, timeout=timeout, check=False)
 
 
+def tf_slim_suite(suite, classes, cwd, timeout=300):
+    """Runs test classes of one of tf-slim's own suites against contrib_norm
+    (``tf_slim_layers_child.py SUITE CLASS...``); returns the outcomes by
+    test id."""
+    tests = os.path.dirname(os.path.abspath(__file__))
+    path = os.pathsep.join([os.path.dirname(tests), tests,
+                            os.environ.get("PYTHONPATH", "")])
+    proc = run([os.path.join(tests, "tf_slim_layers_child.py"), suite,
+                *classes], cwd=cwd, timeout=timeout,
+               env={"PYTHONPATH": path})
+    return result_of(proc)
+
+
 def report(result):
     """In the child: prints ``result`` (JSON-serializable) for the parent."""
     sys.stdout.write("\n" + MARKER + json.dumps(result) + "\n")

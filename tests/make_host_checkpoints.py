@@ -19,28 +19,26 @@ import numpy as np
 
 assert os.environ.get("TF_USE_LEGACY_KERAS") == "1", "set TF_USE_LEGACY_KERAS=1"
 
-import importlib  # noqa: E402
-
 import tensorflow as tf  # noqa: E402
 import tf_slim  # noqa: E402
 
 # tf_slim 1.1.0 reads `ops.Tensor` and `control_flow_ops.cond`, which TF
-# 2.21's private modules no longer have (the oracle only: contrib_norm itself uses public TensorFlow).
+# 2.21's private modules no longer have (the oracle only: contrib_norm
+# itself uses public TensorFlow).
 from tensorflow.python.framework import ops as _ops  # noqa: E402
 from tensorflow.python.ops import control_flow_ops as _cf  # noqa: E402
 if not hasattr(_ops, "Tensor"):
     _ops.Tensor = tf.Tensor
 if not hasattr(_cf, "cond"):
     _cf.cond = tf.compat.v1.cond
-# TF 2.21's tensorflow.python.layers.normalization, which tf_slim's batch_norm
-# uses, loads `tf_keras.legacy_tf_layers.normalization`; tf-keras 2.21 keeps
-# that module under `tf_keras.src`.
-for _name in ("", ".normalization", ".base"):
-    sys.modules["tf_keras.legacy_tf_layers" + _name] = importlib.import_module(
-        "tf_keras.src.legacy_tf_layers" + _name)
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 import host_models  # noqa: E402
+from benchmarks.host_models import alias_legacy_tf_layers  # noqa: E402
+
+# tf_slim's batch_norm loads `tf_keras.legacy_tf_layers`, which tf-keras
+# 2.16+ keeps under `tf_keras.src` (the benchmarks' legacy side does the same).
+alias_legacy_tf_layers()
 
 OUT = pathlib.Path(__file__).resolve().parent / "fixtures" / "host_checkpoints"
 

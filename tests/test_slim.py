@@ -12,8 +12,6 @@
 """
 
 import importlib
-import os
-import pathlib
 
 import numpy as np
 import pytest
@@ -24,7 +22,6 @@ import contrib_norm.slim as slim
 import fresh_interpreter
 from contrib_norm import legacy_names
 
-HERE = pathlib.Path(__file__).parent
 V1 = tf.compat.v1
 
 
@@ -195,13 +192,9 @@ NOT_A_TEST = "skipped: Not a test."
 @pytest.fixture(scope="module")
 def variables_outcomes(tmp_path_factory):
     pytest.importorskip("tf_slim", reason="tf-slim 1.1.0 provides the suite")
-    proc = fresh_interpreter.run(
-        [str(HERE / "tf_slim_layers_child.py"), "variables",
-         *VARIABLES_CLASSES],
-        cwd=tmp_path_factory.mktemp("tf_slim_variables"), timeout=300,
-        env={"PYTHONPATH": os.pathsep.join(
-            [str(HERE.parent), str(HERE), os.environ.get("PYTHONPATH", "")])})
-    return fresh_interpreter.result_of(proc)
+    return fresh_interpreter.tf_slim_suite(
+        "variables", VARIABLES_CLASSES,
+        cwd=tmp_path_factory.mktemp("tf_slim_variables"))
 
 
 @pytest.mark.parametrize("test_class", VARIABLES_CLASSES)

@@ -7,9 +7,6 @@ test classes of the host layers below. Each class must pass whole, but for
 the exclusions listed with their reason.
 """
 
-import os
-import pathlib
-
 import pytest
 
 import fresh_interpreter
@@ -18,7 +15,6 @@ pytest.importorskip(
     "tf_slim", reason="tf-slim 1.1.0 (the `test` extra) provides the suite"
 )
 
-HERE = pathlib.Path(__file__).parent
 CLASSES = (
     "AvgPool2DTest",
     "AvgPool3DTest",
@@ -52,18 +48,9 @@ TIMEOUT_S = 300
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    repo = str(HERE.parent)
-    proc = fresh_interpreter.run(
-        [str(HERE / "tf_slim_layers_child.py"), "layers", *CLASSES],
-        cwd=tmp_path_factory.mktemp("tf_slim_layers"),
-        timeout=TIMEOUT_S,
-        env={
-            "PYTHONPATH": os.pathsep.join(
-                [repo, str(HERE), os.environ.get("PYTHONPATH", "")]
-            )
-        },
-    )
-    return fresh_interpreter.result_of(proc)
+    return fresh_interpreter.tf_slim_suite(
+        "layers", CLASSES, cwd=tmp_path_factory.mktemp("tf_slim_layers"),
+        timeout=TIMEOUT_S)
 
 
 @pytest.mark.parametrize("test_class", CLASSES)

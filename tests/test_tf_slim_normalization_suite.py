@@ -8,9 +8,6 @@ tf-slim's namespaces. They check op names (`LayerNorm/batchnorm/...`) and
 the order of TF1's error messages too.
 """
 
-import os
-import pathlib
-
 import pytest
 
 import fresh_interpreter
@@ -19,22 +16,15 @@ pytest.importorskip(
     "tf_slim", reason="tf-slim 1.1.0 (the `test` extra) provides the suite"
 )
 
-HERE = pathlib.Path(__file__).parent
 CLASSES = ("GroupNormTest", "InstanceNormTest", "LayerNormTest")
 NOT_A_TEST = "skipped: Not a test."
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    repo = str(HERE.parent)
-    proc = fresh_interpreter.run(
-        [str(HERE / "tf_slim_layers_child.py"), "normalization", *CLASSES],
-        cwd=tmp_path_factory.mktemp("tf_slim_normalization"),
-        timeout=300,
-        env={"PYTHONPATH": os.pathsep.join(
-            [repo, str(HERE), os.environ.get("PYTHONPATH", "")])},
-    )
-    return fresh_interpreter.result_of(proc)
+    return fresh_interpreter.tf_slim_suite(
+        "normalization", CLASSES,
+        cwd=tmp_path_factory.mktemp("tf_slim_normalization"))
 
 
 @pytest.mark.parametrize("test_class", CLASSES)

@@ -18,6 +18,7 @@ note). Every other byte of the file, line endings included, stays.
 import ast
 import re
 
+from contrib_norm.migrate import line_endings
 from contrib_norm.migrate.report import Change
 from contrib_norm.migrate.report import FileResult
 from contrib_norm.migrate.report import Issue
@@ -25,7 +26,6 @@ from contrib_norm.migrate.report import MANUAL
 from contrib_norm.migrate.report import NOTE
 
 SOURCE = "install-only"
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _TF_MODULES = ("tensorflow", "tensorflow.compat.v1")
 
 
@@ -77,7 +77,7 @@ def convert(code):
     node, module, bound = found
     if "contrib_norm.install()" in code:
         return code, result
-    lines = _LINE.findall(code)
+    lines = line_endings.lines(code)
     first, last = node.lineno - 1, node.end_lineno - 1
     line = lines[last]
     ending = line[len(line.rstrip("\r\n")):] or "\n"

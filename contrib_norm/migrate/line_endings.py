@@ -16,6 +16,12 @@ import re
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
+def lines(text):
+    """`text`'s lines, each with its own ending (only CR LF, CR and LF end
+    a line)."""
+    return _LINE.findall(text)
+
+
 def split(text):
     """Normalizes line endings to ``\\n``.
 
