@@ -66,8 +66,8 @@ def _legacy_name(module_name):
 def _replacement_hint(legacy_name):
     """The migration tool's suggestion for ``legacy_name``, or ''.
 
-    Imported only when an error is being raised: the tool's package loads
-    libcst, which ``install()`` itself does not need.
+    Imported only when an error is being raised: ``install()`` itself does
+    not need the migration tool's modules.
     """
     try:
         # pylint: disable-next=import-outside-toplevel

@@ -1,8 +1,9 @@
 """Running the parsers where a bad file cannot take the command down.
 
-LibCST's native parser can overflow its stack on deeply nested code and end
-the process with SIGSEGV; a pathological file can exhaust the recursion limit
-or memory, or make a pass hang. The command therefore runs every pass that
+A parser can overflow its stack on deeply nested code and end the process
+with SIGSEGV (LibCST's and pasta's do; CPython's has limits of its own); a
+pathological file can exhaust the recursion limit or memory, or make a pass
+hang. The command therefore runs every pass that
 parses a user's file through a :class:`Contained` runner: one long-lived child
 Python process that serves calls one at a time. When a call raises, the
 outcome says so; when the child dies (a signal, out of memory) or a call

@@ -11,11 +11,11 @@
   or None, which have no ``.value``; ``tf.compat.dimension_value(...)``
   gives exactly TF1's result for either (None stays None).
 
-Each function returns the edits for :class:`edits.Editor` and the changes
-for the report.
+Each function makes its edits with the pass's :class:`edits.Editor` and
+returns the changes for the report.
 """
 
-import libcst as cst
+import ast
 
 from contrib_norm.migrate import names
 from contrib_norm.migrate.report import Change
@@ -29,84 +29,66 @@ _TF2_SUMMARY_API = frozenset({
 _SUMMARY = names.TF + ".summary."
 
 
-def v1_summaries(resolver):
+def v1_summaries(resolver, editor):
     """``tf.summary.<op>`` -> ``tf.compat.v1.summary.<op>`` (see above).
 
     Returns:
-        ``(replace_chain, changes)``.
+        The changes.
     """
     found, tf2 = [], False
-    for name in resolver.accessed_names():
-        if resolver.name_path(name) != names.TF:
-            continue
-        chain = names.outer_chain(name, resolver.parents)
-        path = resolver.chain_path(chain)
-        if path is None or not path.startswith(_SUMMARY):
+    for name, chain, path in resolver.resolved_chains():
+        if resolver.name_path(name) != names.TF or not path.startswith(_SUMMARY):
             continue
         member = path[len(_SUMMARY):]
         if member.split(".")[0] in _TF2_SUMMARY_API:
             tf2 = True
         elif member in _V1_SUMMARY_OPS:
-            found.append((chain, name.value + ".compat.v1.summary." + member))
+            found.append((chain, name.id + ".compat.v1.summary." + member))
     if tf2:
-        return {}, []
-    replace, changes = {}, []
+        return []
+    changes = []
     for chain, new_text in found:
-        replace[chain] = new_text
-        changes.append(Change(resolver.line(chain), names.dotted_name(chain),
+        editor.replace(chain, new_text)
+        changes.append(Change(chain.lineno, names.dotted_name(chain),
                               new_text, REWRITE))
-    return replace, changes
+    return changes
 
 
 def _is_shape_entry(node):
     """Whether `node` is ``<x>.shape[i]``, ``<x>.get_shape()[i]`` or
     ``<x>.shape.dims[i]`` (a TF1 Dimension)."""
-    if not isinstance(node, cst.Subscript):
+    if type(node) is not ast.Subscript:
         return False
     value = node.value
-    if isinstance(value, cst.Attribute):
-        return value.attr.value in ("shape", "dims")
-    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
-            and value.func.attr.value == "get_shape" and not value.args)
+    if type(value) is ast.Attribute:
+        return value.attr in ("shape", "dims")
+    return (type(value) is ast.Call and type(value.func) is ast.Attribute
+            and value.func.attr == "get_shape" and not value.args
+            and not value.keywords)
 
 
-class _DimensionValues(cst.CSTVisitor):
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def visit_Attribute(self, node):
-        if node.attr.value == "value" and _is_shape_entry(node.value):
-            self.found.append(node)
-
-
-def dimension_values(resolver):
+def dimension_values(resolver, editor):
     """``<shape entry>.value`` -> ``tf.compat.dimension_value(<shape entry>)``.
 
     Returns:
-        ``(replace_node, changes)``: ``replace_node`` maps each original
-        Attribute node to a function of its updated node.
+        The changes.
     """
-    visitor = _DimensionValues()
-    resolver.module.visit(visitor)
-    if not visitor.found:
-        return {}, []
-    tf_name, tf_path = names.preferred_tf_alias(resolver.module)
+    found = [node for node in resolver.parents
+             if type(node) is ast.Attribute and node.attr == "value"
+             and _is_shape_entry(node.value)]
+    if not found:
+        return []
+    tf_name, tf_path = names.preferred_tf_alias(resolver.tree)
     if tf_name is None:
-        return {}, []
+        return []
     func = tf_name + (".compat.dimension_value" if tf_path == names.TF
                       else ".dimension_value")
-
-    def call(updated):
-        return cst.Call(func=names.build_dotted(func),
-                        args=[cst.Arg(updated.value)],
-                        lpar=updated.lpar, rpar=updated.rpar)
-
-    replace, changes = {}, []
-    for node in visitor.found:
-        replace[node] = call
-        entry = resolver.module.code_for_node(node.value)
-        changes.append(Change(resolver.line(node),
-                              "%s.value" % entry, "%s(%s)" % (func, entry),
-                              REWRITE))
-    return replace, changes
+    changes = []
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
+        entry = editor.text(node.value)
+        editor.insert_before(node.value, func + "(")
+        editor.replace_span(editor.span(node.value)[1], editor.span(node)[1],
+                            ")")
+        changes.append(Change(node.lineno, "%s.value" % entry,
+                              "%s(%s)" % (func, entry), REWRITE))
+    return changes

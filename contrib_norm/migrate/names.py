@@ -1,18 +1,15 @@
-"""Resolving dotted names in a LibCST tree to the TensorFlow paths they mean.
+"""Resolving dotted names in a module to the TensorFlow paths they mean.
 
 Both rewriting passes need to know what a chain such as ``slim.batch_norm`` or
 ``tf1.compat.v1.layers.dense`` refers to. :class:`Resolver` answers that with
-LibCST's scope analysis, so a function parameter that happens to be called
-``layers`` is never mistaken for an imported ``tensorflow.contrib.layers``.
+Python's scoping rules (:mod:`scopes`) over CPython's ``ast``, so a function
+parameter that happens to be called ``layers`` is never mistaken for an
+imported ``tensorflow.contrib.layers``.
 """
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper
-from libcst.metadata import ParentNodeProvider
-from libcst.metadata import PositionProvider
-from libcst.metadata import ScopeProvider
-from libcst.metadata.scope_provider import Assignment
-from libcst.metadata.scope_provider import ImportAssignment
+import ast
+
+from contrib_norm.migrate import scopes
 
 TF = "tensorflow"
 TF_COMPAT_V1 = "tensorflow.compat.v1"
@@ -36,50 +33,34 @@ def dotted_name(node):
     """The dotted text of a Name/Attribute chain.
 
     Args:
-        node: A LibCST node.
+        node: An ``ast`` node.
 
     Returns:
         ``"a.b.c"`` for the chain ``a.b.c``; None for any other node.
     """
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = dotted_name(node.value)
-        if head is None:
-            return None
-        return head + "." + node.attr.value
-    return None
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def head_name(node):
     """The leftmost Name of a Name/Attribute chain.
 
     Args:
-        node: A LibCST node.
+        node: An ``ast`` node.
 
     Returns:
-        The ``cst.Name`` (``a`` in ``a.b.c``), or None if the chain does not
+        The ``ast.Name`` (``a`` in ``a.b.c``), or None if the chain does not
         start with a name (``f().b``).
     """
-    while isinstance(node, cst.Attribute):
+    while type(node) is ast.Attribute:
         node = node.value
-    return node if isinstance(node, cst.Name) else None
-
-
-def build_dotted(text):
-    """Builds a Name/Attribute chain expression.
-
-    Args:
-        text: A dotted name such as ``"contrib_norm.layers.batch_norm"``.
-
-    Returns:
-        The ``cst.Name`` or ``cst.Attribute`` expression.
-    """
-    parts = text.split(".")
-    node = cst.Name(parts[0])
-    for part in parts[1:]:
-        node = cst.Attribute(value=node, attr=cst.Name(part))
-    return node
+    return node if type(node) is ast.Name else None
 
 
 def canonical(path):
@@ -159,8 +140,8 @@ def outer_chain(node, parents):
     """The largest Attribute chain of which ``node`` is the leftmost part.
 
     Args:
-        node: A ``cst.Name`` (or Attribute).
-        parents: The ParentNodeProvider mapping of the module.
+        node: An ``ast.Name`` (or Attribute).
+        parents: Node -> parent node.
 
     Returns:
         ``tf.contrib.layers.batch_norm`` for the Name ``tf`` in
@@ -168,7 +149,7 @@ def outer_chain(node, parents):
     """
     while True:
         parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.value is node:
+        if type(parent) is ast.Attribute and parent.value is node:
             node = parent
         else:
             return node
@@ -178,7 +159,7 @@ def import_alias_path(alias, bound_name, from_module=None):
     """The dotted path an import alias binds to a name.
 
     Args:
-        alias: A ``cst.ImportAlias``.
+        alias: An ``ast.alias``.
         bound_name: The variable name asked about.
         from_module: The module of a ``from ... import``, or None for a plain
             ``import``.
@@ -188,44 +169,44 @@ def import_alias_path(alias, bound_name, from_module=None):
         ``tensorflow`` of ``import tensorflow.contrib.slim``), or None if the
         alias does not bind that name.
     """
-    full = dotted_name(alias.name)
-    if full is None:
-        return None
+    full = alias.name
     if from_module is not None:
-        bound = alias.asname.name.value if alias.asname else full
+        bound = alias.asname or full
         return from_module + "." + full if bound == bound_name else None
     if alias.asname is not None:
-        return full if alias.asname.name.value == bound_name else None
+        return full if alias.asname == bound_name else None
     first = full.split(".")[0]
     return first if first == bound_name else None
+
+
+def from_module(stmt):
+    """The module of an absolute, non-star ``from ... import``, else None."""
+    if (type(stmt) is not ast.ImportFrom or stmt.level or stmt.module is None
+            or any(alias.name == "*" for alias in stmt.names)):
+        return None
+    return stmt.module
 
 
 def statement_import_path(stmt, bound_name):
     """The dotted path an import statement binds to a name.
 
     Args:
-        stmt: A ``cst.Import`` or ``cst.ImportFrom``.
+        stmt: An ``ast.Import`` or ``ast.ImportFrom``.
         bound_name: The variable name asked about.
 
     Returns:
         The dotted path, or None (also for relative and star imports).
     """
-    if isinstance(stmt, cst.Import):
-        for alias in stmt.names:
-            path = import_alias_path(alias, bound_name)
-            if path is not None:
-                return path
-        return None
-    if isinstance(stmt, cst.ImportFrom):
-        if stmt.relative or stmt.module is None:
+    if type(stmt) is ast.Import:
+        module = None
+    else:
+        module = from_module(stmt)
+        if module is None:
             return None
-        if isinstance(stmt.names, cst.ImportStar):
-            return None
-        module = dotted_name(stmt.module)
-        for alias in stmt.names:
-            path = import_alias_path(alias, bound_name, from_module=module)
-            if path is not None:
-                return path
+    for alias in stmt.names:
+        path = import_alias_path(alias, bound_name, from_module=module)
+        if path is not None:
+            return path
     return None
 
 
@@ -233,76 +214,58 @@ class Resolver:
     """Scope-aware resolution of names in one module.
 
     Attributes:
-        wrapper: The LibCST MetadataWrapper; transform ``wrapper.module``.
-        module: The module whose nodes the metadata refers to.
+        tree: The ``ast.Module``.
         parents: Node -> parent node.
-        positions: Node -> CodeRange.
-        scopes: Node -> Scope.
+        referents: Name read -> the bindings it may see.
     """
 
-    def __init__(self, module):
-        self.wrapper = MetadataWrapper(module)
-        self.module = self.wrapper.module
-        self.parents = self.wrapper.resolve(ParentNodeProvider)
-        self.positions = self.wrapper.resolve(PositionProvider)
-        self.scopes = self.wrapper.resolve(ScopeProvider)
-        self.extra_paths = {}  # Assignment -> path, for alias assignments
-        self.referents = {}    # head Name node -> set of assignments
-        seen = set()
-        for scope in self.scopes.values():
-            if scope is None or id(scope) in seen:
-                continue
-            seen.add(id(scope))
-            for access in scope.accesses:
-                name = head_name(access.node)
-                if name is None:
-                    continue
-                self.referents.setdefault(name, set()).update(access.referents)
+    def __init__(self, tree):
+        self.tree = tree
+        self.analysis = scopes.analyse(tree)
+        self.parents = self.analysis.parents
+        self.referents = self.analysis.referents
+        self.extra_paths = {}  # Binding -> path, for alias assignments
 
-    def line(self, node):
+    @staticmethod
+    def line(node):
         """The 1-based line where ``node`` starts."""
-        return self.positions[node].start.line
+        return node.lineno
 
-    def assignment_path(self, assignment, bound_name):
-        """The dotted path an assignment binds.
-
-        Args:
-            assignment: A LibCST scope Assignment.
-            bound_name: The name it binds.
-
-        Returns:
-            The dotted path, or None if it is not an import (or a recorded
-            alias assignment).
-        """
-        if assignment in self.extra_paths:
-            return self.extra_paths[assignment]
-        if isinstance(assignment, ImportAssignment):
-            return statement_import_path(assignment.node, bound_name)
+    def binding_path(self, binding):
+        """The dotted path a binding binds, or None if it is not an import
+        (or a recorded alias assignment)."""
+        if binding in self.extra_paths:
+            return self.extra_paths[binding]
+        if binding.is_import:
+            return statement_import_path(binding.node, binding.name)
         return None
 
     def name_path(self, name):
         """The dotted path a Name refers to.
 
         Args:
-            name: A ``cst.Name`` that reads a variable.
+            name: An ``ast.Name`` that reads a variable.
 
         Returns:
             The path, or None when unknown or when the name may refer to
-            assignments with different paths.
+            bindings with different paths.
         """
-        referents = self.referents.get(name)
-        if not referents:
+        bindings = self.referents.get(name)
+        if not bindings:
             return None
-        paths = {self.assignment_path(a, name.value) for a in referents}
-        if len(paths) != 1:
+        path = self.binding_path(bindings[0])
+        if path is None:
             return None
-        return paths.pop()
+        for binding in bindings[1:]:
+            if self.binding_path(binding) != path:
+                return None
+        return path
 
     def chain_path(self, chain):
         """The dotted path a whole Name/Attribute chain refers to.
 
         Args:
-            chain: A ``cst.Name`` or ``cst.Attribute``.
+            chain: An ``ast.Name`` or ``ast.Attribute``.
 
         Returns:
             ``tensorflow.contrib.slim.batch_norm`` for ``slim.batch_norm``
@@ -310,46 +273,61 @@ class Resolver:
             name is not resolved.
         """
         head = head_name(chain)
-        text = dotted_name(chain)
-        if head is None or text is None:
+        if head is None:
             return None
         path = self.name_path(head)
         if path is None:
             return None
-        return path + text[len(head.value):]
+        return path + dotted_name(chain)[len(head.id):]
 
-    def accessed_names(self):
-        """All Name nodes that read a variable.
-
-        Returns:
-            A list of ``cst.Name`` in source order.
-        """
-        names = list(self.referents)
-        names.sort(key=lambda n: (self.positions[n].start.line,
-                                  self.positions[n].start.column))
-        return names
-
-    def plain_assignments(self):
-        """Every assignment that is not an import.
+    def resolved_chains(self):
+        """Every read of an imported name, as its outermost chain.
 
         Yields:
-            ``(scope, assignment)`` pairs.
+            ``(head_name, chain, path)`` in source order, for each read whose
+            head resolves to an import (or recorded alias) path.
         """
-        seen = set()
-        for scope in self.scopes.values():
-            if scope is None or id(scope) in seen:
+        for name in self.accessed_names():
+            if self.name_path(name) is None:
                 continue
-            seen.add(id(scope))
-            for assignment in scope.assignments:
-                if type(assignment) is Assignment:
-                    yield scope, assignment
+            chain = outer_chain(name, self.parents)
+            yield name, chain, self.chain_path(chain)
+
+    def accessed_names(self):
+        """All Name nodes that read a variable bound in the module.
+
+        Returns:
+            A list of ``ast.Name`` in source order.
+        """
+        names = list(self.referents)
+        names.sort(key=lambda n: (n.lineno, n.col_offset))
+        return names
+
+    def plain_bindings(self):
+        """Every binding that is not an import.
+
+        Yields:
+            ``(scope, binding)`` pairs.
+        """
+        for scope in self.analysis.scopes:
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    if not binding.is_import:
+                        yield scope, binding
 
 
-def tf_module_aliases(module):
+def _top_imports(tree):
+    """The top-level import statements of a module, in order."""
+    for stmt in tree.body:
+        if type(stmt) in (ast.Import, ast.ImportFrom):
+            yield stmt
+
+
+def tf_module_aliases(tree):
     """Top-level names bound to TensorFlow modules, in order of appearance.
 
     Args:
-        module: A ``cst.Module``.
+        tree: An ``ast.Module``.
 
     Returns:
         A list of ``(bound_name, path)`` with path ``"tensorflow"`` or
@@ -358,81 +336,67 @@ def tf_module_aliases(module):
         tf``, and ``from tensorflow.compat import v1 as tf``.
     """
     found = []
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
+    for stmt in _top_imports(tree):
+        if type(stmt) is ast.Import:
+            for alias in stmt.names:
+                if alias.asname is not None:
+                    if alias.name in (TF, TF_COMPAT_V1):
+                        found.append((alias.asname, alias.name))
+                elif alias.name == TF:
+                    found.append((TF, TF))
             continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    full = dotted_name(alias.name)
-                    if alias.asname is not None and isinstance(
-                            alias.asname.name, cst.Name):
-                        if full in (TF, TF_COMPAT_V1):
-                            found.append((alias.asname.name.value, full))
-                    elif full == TF:
-                        found.append((TF, TF))
-            elif (isinstance(small, cst.ImportFrom) and not small.relative
-                  and small.module is not None
-                  and not isinstance(small.names, cst.ImportStar)):
-                module_name = dotted_name(small.module)
-                for alias in small.names:
-                    full = module_name + "." + dotted_name(alias.name)
-                    if full == TF_COMPAT_V1:
-                        bound = (alias.asname.name.value if alias.asname
-                                 else dotted_name(alias.name))
-                        found.append((bound, full))
+        module = from_module(stmt)
+        if module is None:
+            continue
+        for alias in stmt.names:
+            if module + "." + alias.name == TF_COMPAT_V1:
+                found.append((alias.asname or alias.name, TF_COMPAT_V1))
     return found
 
 
-def preferred_tf_alias(module):
+def preferred_tf_alias(tree):
     """The name to spell TensorFlow with in a module.
 
     Args:
-        module: A ``cst.Module``.
+        tree: An ``ast.Module``.
 
     Returns:
         ``(name, path)`` of the first top-level import of ``tensorflow``, else
         of ``tensorflow.compat.v1``; ``(None, None)`` if there is neither.
     """
-    aliases = tf_module_aliases(module)
+    aliases = tf_module_aliases(tree)
     for name, path in aliases:
         if path == TF:
             return name, path
     return aliases[0] if aliases else (None, None)
 
 
-def module_level_names(module):
+def module_level_names(tree):
     """Names bound at the top level of a module.
 
     Args:
-        module: A ``cst.Module``.
+        tree: An ``ast.Module``.
 
     Returns:
         The set of names bound by top-level imports, simple assignments,
         functions and classes.
     """
     names = set()
-    for stmt in module.body:
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            names.add(stmt.name.value)
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if alias.asname is not None:
-                        names.add(alias.asname.name.value)
-                    else:
-                        names.add(dotted_name(alias.name).split(".")[0])
-            elif isinstance(small, cst.ImportFrom) and not isinstance(
-                    small.names, cst.ImportStar):
-                for alias in small.names:
-                    names.add(alias.asname.name.value if alias.asname
-                              else dotted_name(alias.name))
-            elif isinstance(small, cst.Assign):
-                for target in small.targets:
-                    if isinstance(target.target, cst.Name):
-                        names.add(target.target.value)
+    for stmt in tree.body:
+        kind = type(stmt)
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            names.add(stmt.name)
+        elif kind is ast.Import:
+            for alias in stmt.names:
+                names.add(alias.asname or alias.name.split(".")[0])
+        elif kind is ast.ImportFrom:
+            for alias in stmt.names:
+                if alias.name != "*":
+                    names.add(alias.asname or alias.name)
+        elif kind is ast.Assign:
+            for target in stmt.targets:
+                if type(target) is ast.Name:
+                    names.add(target.id)
     return names
 
 
@@ -443,12 +407,12 @@ def is_import_line(stmt):
         stmt: A top-level statement.
 
     Returns:
-        True for a line of imports, or a ``try:`` whose body is only imports.
+        True for an import, or a ``try:`` whose body is only imports.
     """
-    if isinstance(stmt, cst.SimpleStatementLine):
-        return all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
-    if isinstance(stmt, cst.Try):
-        return all(is_import_line(s) for s in stmt.body.body)
+    if type(stmt) in (ast.Import, ast.ImportFrom):
+        return True
+    if type(stmt) is ast.Try:
+        return all(is_import_line(s) for s in stmt.body)
     return False
 
 
@@ -462,14 +426,11 @@ def is_future_or_docstring(stmt, index):
     Returns:
         A bool.
     """
-    if not isinstance(stmt, cst.SimpleStatementLine):
-        return False
-    if index == 0 and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) \
-            and isinstance(stmt.body[0].value, (cst.SimpleString,
-                                                cst.ConcatenatedString)):
+    if (index == 0 and type(stmt) is ast.Expr
+            and type(stmt.value) is ast.Constant
+            and isinstance(stmt.value.value, str)):
         return True
-    return all(isinstance(s, cst.ImportFrom) and s.module is not None
-               and dotted_name(s.module) == "__future__" for s in stmt.body)
+    return type(stmt) is ast.ImportFrom and stmt.module == "__future__"
 
 
 def header_end(body):

@@ -16,12 +16,12 @@ file raises; the file's output is then its input, unchanged.
 
 import ast
 import dataclasses
-import difflib
-
-import libcst as cst
+from typing import Optional
 
 from contrib_norm.migrate import install_only as install_only_pass
 from contrib_norm.migrate import line_endings
+from contrib_norm.migrate import linediff
+from contrib_norm.migrate import pieces as pieces_plan
 from contrib_norm.migrate.contain import InProcess
 from contrib_norm.migrate.contain import Unconvertible
 
@@ -43,7 +43,7 @@ from contrib_norm.migrate.report import merge_changes
 def check_parses(code, what):
     """Raises :class:`Unconvertible` unless CPython parses `code`.
 
-    The running interpreter's own parser is the judge: LibCST and pasta
+    The running interpreter's own parser is the judge: pasta (and LibCST)
     accept code that CPython rejects (an unknown ``\\N{...}`` name, newer
     syntax, nesting beyond CPython's limits), and such a file is never
     converted.
@@ -61,14 +61,6 @@ def check_parses(code, what):
         raise Unconvertible("%s: %s" % (
             what, "nested too deeply" if not isinstance(e, ValueError)
             else e)) from None
-
-
-def _libcst_error(error, what):
-    lines = str(error).strip().splitlines()
-    first = lines[0] if lines else repr(error)
-    where = " (line %d)" % error.raw_line if getattr(error, "raw_line", None) \
-        else ""
-    return Unconvertible("%s%s: %s" % (what, where, first))
 
 
 def _handled_by_rewrite(symbol):
@@ -113,8 +105,7 @@ def _unlogged_changes(before, after, logged):
     logged_lines = {c.line for c in logged}
     old, new = before.splitlines(), after.splitlines()
     found = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in linediff.opcodes(old, new):
         if tag != "replace" or i2 - i1 != j2 - j1:
             continue
         for offset in range(i2 - i1):
@@ -141,11 +132,14 @@ class Prepared:
         text: The input with ``\\n`` line endings.
         endings: Each input line's own ending.
         spelled: Pass 1's output.
+        pieces: Where tf_upgrade_v2 converts it in pieces (a large file),
+            or None.
     """
 
     text: str
     endings: list
     spelled: spell_out_pass.PassOutput
+    pieces: Optional[pieces_plan.Plan] = None
 
 
 def prepare(code):
@@ -158,15 +152,12 @@ def prepare(code):
         A :class:`Prepared`.
 
     Raises:
-        Unconvertible: If CPython or LibCST cannot parse the file.
+        Unconvertible: If CPython cannot parse the file.
     """
     text, endings = line_endings.split(code)
     check_parses(text, "cannot parse as Python")
-    try:
-        spelled = spell_out_pass.spell_out(text)
-    except cst.ParserSyntaxError as e:
-        raise _libcst_error(e, "LibCST cannot parse it") from None
-    return Prepared(text, endings, spelled)
+    spelled = spell_out_pass.spell_out(text)
+    return Prepared(text, endings, spelled, pieces_plan.plan(spelled.code))
 
 
 def _upgrade_entries(prepared, messages, t1, t2):
@@ -187,8 +178,7 @@ def _unreported_lines(t0, t3, changes):
     covered_in = {c.line for c in changes if c.line is not None}
     old, new = t0.splitlines(), t3.splitlines()
     found = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in linediff.opcodes(old, new):
         if tag == "equal":
             continue
         for j in range(j1, j2):
@@ -222,11 +212,8 @@ def finish(prepared, upgraded=None, messages=()):
     t2 = t1 if upgraded is None else upgraded
     changes2, issues2 = ([], []) if upgraded is None else \
         _upgrade_entries(prepared, messages, t1, t2)
-    try:
-        p3 = rewrite_pass.rewrite(t2)
-    except cst.ParserSyntaxError as e:
-        raise _libcst_error(e, "tf_upgrade_v2's output cannot be parsed") \
-            from None
+    check_parses(t2, "tf_upgrade_v2's output cannot be parsed")
+    p3 = rewrite_pass.rewrite(t2)
     t3 = p3.code
     check_parses(t3, "the converted code does not parse")
 
@@ -323,9 +310,10 @@ def migrate_sources(sources, upgrade=True, display=None, runner=None,
             prepared[rel] = outcome.value
     upgraded = None
     if upgrade and prepared:
-        upgraded = upgrade_v2.run({rel: p.spelled.code
-                                   for rel, p in prepared.items()},
-                                  upgrade_options)
+        upgraded = upgrade_v2.run(
+            {rel: p.spelled.code for rel, p in prepared.items()},
+            upgrade_options, plans={rel: p.pieces
+                                    for rel, p in prepared.items()})
     for rel, prep in prepared.items():
         path = display.get(rel, rel)
         if upgraded is not None and rel in upgraded.errors:

@@ -1,8 +1,9 @@
 """Records of what the migration changed and what it left, and the report."""
 
 import dataclasses
-import difflib
 from typing import List, Optional
+
+from contrib_norm.migrate import linediff
 
 # Kinds of issues.
 MANUAL = "manual"  # manual work remains: exit status 1
@@ -132,8 +133,7 @@ def line_map(old_text, new_text):
     old_lines = old_text.splitlines()
     new_lines = new_text.splitlines()
     table = {}
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in linediff.opcodes(old_lines, new_lines):
         for j in range(j1, j2):
             if tag == "equal":
                 table[j + 1] = i1 + (j - j1) + 1
@@ -185,17 +185,20 @@ def merge_changes(changes):
         The merged list, in the same order.
     """
     merged = []
+    by_line = {}  # input line -> its changes so far, in order
     for change in changes:
-        for earlier in merged:
-            if (earlier.line == change.line and earlier.new == change.old
-                    and earlier.new and change.old and change.line is not None):
-                earlier.new = change.new
-                earlier.source = earlier.source + "+" + change.source
-                if change.out_line is not None:
-                    earlier.out_line = change.out_line
-                break
-        else:
+        earlier = None
+        if change.line is not None and change.old:
+            earlier = next((e for e in by_line.get(change.line, ())
+                            if e.new and e.new == change.old), None)
+        if earlier is None:
             merged.append(change)
+            by_line.setdefault(change.line, []).append(change)
+            continue
+        earlier.new = change.new
+        earlier.source = earlier.source + "+" + change.source
+        if change.out_line is not None:
+            earlier.out_line = change.out_line
     return [c for c in merged if c.text or c.old != c.new]
 
 

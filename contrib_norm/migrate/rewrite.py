@@ -26,14 +26,13 @@
 * Every other use of tf.contrib is left as is and reported with a hint.
 """
 
-import libcst as cst
+import ast
 
 from contrib_norm import legacy_names
 from contrib_norm.migrate import hints
 from contrib_norm.migrate import idioms
 from contrib_norm.migrate import names
 from contrib_norm.migrate.edits import Editor
-from contrib_norm.migrate.edits import simple_line
 from contrib_norm.migrate.report import Change
 from contrib_norm.migrate.report import Issue
 from contrib_norm.migrate.report import MANUAL
@@ -82,57 +81,46 @@ _KERAS3_NOTE = ("not available under Keras 3 (TensorFlow's default): needs "
                 "tf-keras installed and TF_USE_LEGACY_KERAS=1 in the environment")
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self):
-        super().__init__()
-        self.contrib_imports = []
-        self.binds_contrib_norm = False
-
-    def visit_Import(self, node):
-        for alias in node.names:
-            full = names.dotted_name(alias.name)
-            if names.is_contrib(names.canonical(full)):
-                self.contrib_imports.append(node)
-                break
-
-    def visit_ImportFrom(self, node):
-        if node.relative or node.module is None:
-            return
-        module = names.dotted_name(node.module)
-        if names.is_contrib(names.canonical(module)):
-            self.contrib_imports.append(node)
-        elif (module in (names.TF, names.TF_COMPAT_V1)
-              and not isinstance(node.names, cst.ImportStar)
-              and any(names.dotted_name(a.name) == "contrib"
-                      for a in node.names)):
-            self.contrib_imports.append(node)
-
-
-def _binds_contrib_norm(module):
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
+def _contrib_imports(statements):
+    """Import statements that import tf.contrib (left after pass 1)."""
+    found = []
+    for stmt in statements:
+        if type(stmt) is ast.Import:
+            if any(names.is_contrib(names.canonical(alias.name))
+                   for alias in stmt.names):
+                found.append(stmt)
             continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    full = names.dotted_name(alias.name)
-                    if alias.asname is None and full.split(".")[0] == "contrib_norm":
-                        return True
-    return False
+        if stmt.level or stmt.module is None:
+            continue
+        if names.is_contrib(names.canonical(stmt.module)):
+            found.append(stmt)
+        elif stmt.module in (names.TF, names.TF_COMPAT_V1) and any(
+                alias.name == "contrib" for alias in stmt.names):
+            found.append(stmt)
+    return found
+
+
+def _binds_contrib_norm(tree):
+    return any(type(stmt) is ast.Import and any(
+        alias.asname is None and alias.name.split(".")[0] == "contrib_norm"
+        for alias in stmt.names) for stmt in tree.body)
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _top_level_index(node, resolver, body_index):
     """Index of the top-level statement holding ``node`` if it runs on import.
 
-    Returns None when the node is inside a function or lambda body.
+    Returns None when the node is inside a function or lambda.
     """
     current = node
     while True:
         parent = resolver.parents.get(current)
-        if parent is None or isinstance(parent, (cst.FunctionDef, cst.Lambda)):
+        if parent is None or isinstance(parent, _FUNCTIONS):
             return None
-        if isinstance(parent, cst.Module):
-            return body_index.get(current)
+        if parent is resolver.tree:
+            return body_index.get(id(current))
         current = parent
 
 
@@ -146,13 +134,12 @@ def rewrite(code):
         A :class:`PassOutput`; issue lines refer to the input ``code``.
 
     Raises:
-        libcst.ParserSyntaxError: If the source cannot be parsed.
+        SyntaxError: If the source cannot be parsed.
     """
-    resolver = names.Resolver(cst.parse_module(code))
-    module = resolver.module
-    body_index = {stmt: i for i, stmt in enumerate(module.body)}
-    replace_chain = {}
-    rename_keyword = {}
+    tree = ast.parse(code)
+    resolver = names.Resolver(tree)
+    editor = Editor(code)
+    body_index = {id(stmt): i for i, stmt in enumerate(tree.body)}
     changes = []
     issues = []
     triggers = []  # nodes whose statement must follow the inserted lines
@@ -166,16 +153,17 @@ def rewrite(code):
             seen_issues.add(key)
             issues.append(Issue(line, symbol, hint, kind))
 
-    for name in resolver.accessed_names():
-        chain = names.outer_chain(name, resolver.parents)
-        path = resolver.chain_path(chain)
-        if path is None:
-            continue
+    def replace(chain, old_text, new_text, **kwargs):
+        editor.replace(chain, new_text)
+        changes.append(Change(chain.lineno, old_text, new_text, REWRITE,
+                              **kwargs))
+
+    for name, chain, path in resolver.resolved_chains():
         canon = names.canonical(path)
         if names.is_contrib(canon):
             canon = names.normalize_contrib(canon)
         old_text = names.dotted_name(chain)
-        line = resolver.line(chain)
+        line = chain.lineno
         head_path = resolver.name_path(name)
 
         if canon in GRAPH_APIS:
@@ -185,39 +173,26 @@ def rewrite(code):
             has_disabler = True
 
         if canon in _REGULARIZER_KEYWORD:
-            call = resolver.parents.get(chain)
-            if isinstance(call, cst.Call) and call.func is chain:
-                for arg in call.args:
-                    if arg.keyword is not None and arg.keyword.value == "l":
-                        keyword = _REGULARIZER_KEYWORD[canon]
-                        rename_keyword[arg] = keyword
-                        changes.append(Change(
-                            line, "%s(l=...)" % old_text,
-                            "%s(%s=...)" % (old_text, keyword), REWRITE))
+            _rename_l_keyword(editor, resolver.parents.get(chain), chain,
+                              _REGULARIZER_KEYWORD[canon], changes)
 
         if canon in CONTRIB_NORM_MAP:
-            new_text = CONTRIB_NORM_MAP[canon]
-            replace_chain[chain] = new_text
-            changes.append(Change(line, old_text, new_text, REWRITE))
+            replace(chain, old_text, CONTRIB_NORM_MAP[canon])
             triggers.append(chain)
         elif path in _KERAS3_TO_CORE and head_path in (names.TF,
                                                        names.TF_COMPAT_V1):
-            new_text = name.value + (
+            new_text = name.id + (
                 _KERAS3_TO_CORE[path] if head_path == names.TF
                 else _KERAS3_TO_CORE[path][len(".compat.v1"):])
-            replace_chain[chain] = new_text
-            changes.append(Change(
-                line, old_text, new_text, REWRITE,
-                text="%s -> %s (%s)" % (old_text, new_text, _SEEDLESS_NOTE)))
+            replace(chain, old_text, new_text,
+                    text="%s -> %s (%s)" % (old_text, new_text, _SEEDLESS_NOTE))
         elif canon.startswith("tensorflow.layers."):
             shown = "tf.compat.v1.layers." + canon[len("tensorflow.layers."):]
             if path.startswith(names.TF_COMPAT_V1 + "."):
                 add_issue(line, shown, _KERAS3_NOTE, NOTE)
             elif head_path == names.TF:
-                new_text = (name.value + ".compat.v1"
-                            + old_text[len(name.value):])
-                replace_chain[chain] = new_text
-                changes.append(Change(line, old_text, new_text, REWRITE))
+                replace(chain, old_text, name.id + ".compat.v1"
+                        + old_text[len(name.id):])
                 add_issue(line, shown, _KERAS3_NOTE, NOTE)
             else:
                 add_issue(line, hints.display(canon),
@@ -226,54 +201,23 @@ def rewrite(code):
                           % (shown, hints.LEGACY_KERAS), MANUAL)
         elif canon.startswith("tensorflow.nn.rnn_cell.") and path.startswith(
                 names.TF_COMPAT_V1 + "."):
-            shown = hints.display(path)
-            add_issue(line, shown, _KERAS3_NOTE, NOTE)
+            add_issue(line, hints.display(path), _KERAS3_NOTE, NOTE)
         elif names.is_contrib(canon):
             add_issue(line, hints.display(canon), hints.hint_for(canon), MANUAL)
 
-    summaries, summary_changes = idioms.v1_summaries(resolver)
-    replace_chain.update(summaries)
-    replace_node, dimension_changes = idioms.dimension_values(resolver)
-    changes.extend(summary_changes + dimension_changes)
+    changes.extend(idioms.v1_summaries(resolver, editor))
+    changes.extend(idioms.dimension_values(resolver, editor))
 
-    collector = _ImportCollector()
-    module.visit(collector)
-    for stmt in collector.contrib_imports:
-        add_issue(resolver.line(stmt), module.code_for_node(stmt),
+    for stmt in _contrib_imports(resolver.analysis.imports):
+        add_issue(stmt.lineno, editor.text(stmt),
                   "this import fails in TensorFlow 2 (tf.contrib was removed) "
                   "and its names could not be spelled out automatically "
                   "(star import, or the name is rebound): replace the uses by "
                   "hand", MANUAL)
 
-    # Lines to insert after the imports.
-    new_lines = []
-    if any(c.new.startswith("contrib_norm.") for c in changes) \
-            and not _binds_contrib_norm(module):
-        new_lines.append("import contrib_norm")
-    tf_index = None
-    if graph and not has_disabler:
-        tf_name, tf_path = names.preferred_tf_alias(module)
-        if tf_name is None:
-            taken = names.module_level_names(module)
-            tf_name = "tf" if "tf" not in taken else names.TF
-            new_lines.insert(0, "import tensorflow as tf" if tf_name == "tf"
-                             else "import tensorflow")
-            tf_path = names.TF
-        else:
-            for i, stmt in enumerate(module.body):
-                if isinstance(stmt, cst.SimpleStatementLine) and any(
-                        isinstance(s, (cst.Import, cst.ImportFrom))
-                        and names.statement_import_path(s, tf_name) in (
-                            names.TF, names.TF_COMPAT_V1)
-                        for s in stmt.body):
-                    tf_index = i
-                    break
-        prefix = tf_name + (".compat.v1" if tf_path == names.TF else "")
-        new_lines.append(prefix + ".disable_eager_execution()")
-
-    insert_top = None
+    new_lines, tf_index = _lines_to_add(tree, changes, graph and not has_disabler)
     if new_lines:
-        body = module.body
+        body = tree.body
         immediate = [i for i in (_top_level_index(n, resolver, body_index)
                                  for n in triggers) if i is not None]
         first_use = min(immediate) if immediate else len(body)
@@ -283,11 +227,48 @@ def rewrite(code):
                  else names.header_end(body))
         if tf_index is not None and tf_index >= index:
             index = tf_index + 1
-        insert_top = (index, [simple_line(text) for text in new_lines])
+        editor.insert_statements(body, index, new_lines)
         for text in new_lines:
             changes.append(Change(None, "", text, REWRITE))
+    return PassOutput(editor.apply(), changes, issues)
 
-    new_module = resolver.wrapper.module.visit(Editor(
-        replace_chain=replace_chain, insert_top=insert_top,
-        rename_keyword=rename_keyword, replace_node=replace_node))
-    return PassOutput(new_module.code, changes, issues)
+
+def _rename_l_keyword(editor, call, chain, keyword, changes):
+    """``l2(l=...)`` (tf_upgrade_v2's spelling) -> ``l2(l2=...)``."""
+    if type(call) is not ast.Call or call.func is not chain:
+        return
+    for arg in call.keywords:
+        if arg.arg == "l":
+            start = editor.span(arg)[0]
+            editor.replace_span(start, start + 1, keyword)
+            old_text = names.dotted_name(chain)
+            changes.append(Change(chain.lineno, "%s(l=...)" % old_text,
+                                  "%s(%s=...)" % (old_text, keyword), REWRITE))
+
+
+def _lines_to_add(tree, changes, disable_eager):
+    """The lines to insert after the imports, and the index of the top-level
+    statement that imports TensorFlow (they must follow it), or None."""
+    new_lines = []
+    if any(c.new.startswith("contrib_norm.") for c in changes) \
+            and not _binds_contrib_norm(tree):
+        new_lines.append("import contrib_norm")
+    tf_index = None
+    if disable_eager:
+        tf_name, tf_path = names.preferred_tf_alias(tree)
+        if tf_name is None:
+            taken = names.module_level_names(tree)
+            tf_name = "tf" if "tf" not in taken else names.TF
+            new_lines.insert(0, "import tensorflow as tf" if tf_name == "tf"
+                             else "import tensorflow")
+            tf_path = names.TF
+        else:
+            for i, stmt in enumerate(tree.body):
+                if type(stmt) in (ast.Import, ast.ImportFrom) and \
+                        names.statement_import_path(stmt, tf_name) in (
+                            names.TF, names.TF_COMPAT_V1):
+                    tf_index = i
+                    break
+        prefix = tf_name + (".compat.v1" if tf_path == names.TF else "")
+        new_lines.append(prefix + ".disable_eager_execution()")
+    return new_lines, tf_index

@@ -17,16 +17,14 @@ or ``tf.compat.v1.layers.<name>``: the module ``tensorflow.layers`` is gone in
 TensorFlow 2, and spelled out, tf_upgrade_v2 and pass 3 convert the uses.
 """
 
+import ast
 import dataclasses
 from typing import List, Optional
 
-import libcst as cst
-from libcst.metadata.scope_provider import ImportAssignment
-
 from contrib_norm.migrate import names
 from contrib_norm.migrate.edits import Editor
-from contrib_norm.migrate.edits import import_alias_list
-from contrib_norm.migrate.edits import simple_line
+from contrib_norm.migrate.edits import block_of
+from contrib_norm.migrate.edits import import_text
 from contrib_norm.migrate.report import Change
 from contrib_norm.migrate.report import Issue
 from contrib_norm.migrate.report import SPELL_OUT
@@ -49,18 +47,6 @@ class PassOutput:
     tf_alias: Optional[str] = None
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self):
-        super().__init__()
-        self.imports = []
-
-    def visit_Import(self, node):
-        self.imports.append(node)
-
-    def visit_ImportFrom(self, node):
-        self.imports.append(node)
-
-
 def _spelled_out(canon):
     """Whether imports of the canonical path `canon` are spelled out."""
     return names.is_contrib(canon) or names.is_tf_layers(canon)
@@ -70,65 +56,51 @@ def _spelled_out_aliases(stmt):
     """(alias, bound_name) pairs of an import statement that import tf.contrib
     or tf.layers (see the module docstring)."""
     found = []
-    if isinstance(stmt, cst.Import):
+    if type(stmt) is ast.Import:
         for alias in stmt.names:
-            full = names.dotted_name(alias.name)
-            if _spelled_out(names.canonical(full)):
-                bound = (alias.asname.name.value if alias.asname
-                         else full.split(".")[0])
-                found.append((alias, bound))
-    elif (not stmt.relative and stmt.module is not None
-          and not isinstance(stmt.names, cst.ImportStar)):
-        module = names.dotted_name(stmt.module)
+            if _spelled_out(names.canonical(alias.name)):
+                found.append((alias, alias.asname or alias.name.split(".")[0]))
+        return found
+    module = names.from_module(stmt)
+    if module is not None:
         for alias in stmt.names:
-            full = module + "." + names.dotted_name(alias.name)
-            if _spelled_out(names.canonical(full)):
-                bound = (alias.asname.name.value if alias.asname
-                         else names.dotted_name(alias.name))
-                found.append((alias, bound))
+            if _spelled_out(names.canonical(module + "." + alias.name)):
+                found.append((alias, alias.asname or alias.name))
     return found
 
 
 def _references(resolver, stmt, bound):
     """Head Names that read the binding ``bound`` made by ``stmt``."""
     refs = set()
-    for name, referents in resolver.referents.items():
-        for assignment in referents:
-            if (isinstance(assignment, ImportAssignment)
-                    and assignment.node is stmt
-                    and (assignment.name == bound
-                         or assignment.name.startswith(bound + "."))):
-                refs.add(name)
+    for scope in resolver.analysis.scopes:
+        for binding in scope.bindings.get(bound, ()):
+            if binding.is_import and binding.node is stmt:
+                refs.update(binding.references)
     return refs
 
 
 def _alias_assignments(resolver):
-    """Finds ``x = tf.contrib.y`` statements; returns {Assignment: line}."""
+    """Finds ``x = tf.contrib.y`` statements; returns {Binding: Assign}."""
     candidates = []
-    for scope, assignment in resolver.plain_assignments():
-        target = assignment.node
-        if not isinstance(target, cst.Name):
+    for scope, binding in resolver.plain_bindings():
+        target = binding.node
+        if type(target) is not ast.Name:
             continue
-        assign_target = resolver.parents.get(target)
-        assign = resolver.parents.get(assign_target)
-        line = resolver.parents.get(assign)
-        if not (isinstance(assign_target, cst.AssignTarget)
-                and isinstance(assign, cst.Assign)
-                and len(assign.targets) == 1
-                and isinstance(line, cst.SimpleStatementLine)
-                and len(line.body) == 1):
+        assign = resolver.parents.get(target)
+        if not (type(assign) is ast.Assign and len(assign.targets) == 1
+                and assign.targets[0] is target):
             continue
         if names.dotted_name(assign.value) is None:
             continue
-        if len(scope.assignments[assignment.name]) != 1:
+        if len(scope.bindings[binding.name]) != 1:
             continue
-        candidates.append((assignment, assign, line))
+        candidates.append((binding, assign))
     found = {}
     progress = True
     while progress:
         progress = False
-        for assignment, assign, line in candidates:
-            if assignment in found:
+        for binding, assign in candidates:
+            if binding in found:
                 continue
             path = resolver.chain_path(assign.value)
             canon = names.canonical(path)
@@ -137,8 +109,8 @@ def _alias_assignments(resolver):
             # stays and pass 3 converts its value.
             if (names.is_contrib(canon)
                     and canon.count(".") <= 2):
-                resolver.extra_paths[assignment] = path
-                found[assignment] = (assign, line)
+                resolver.extra_paths[binding] = path
+                found[binding] = assign
                 progress = True
     return found
 
@@ -153,14 +125,15 @@ def spell_out(code):
         A :class:`PassOutput`.
 
     Raises:
-        libcst.ParserSyntaxError: If the source cannot be parsed.
+        SyntaxError: If the source cannot be parsed.
     """
-    resolver = names.Resolver(cst.parse_module(code))
-    module = resolver.module
-    tf_name, tf_path = names.preferred_tf_alias(module)
+    tree = ast.parse(code)
+    resolver = names.Resolver(tree)
+    editor = Editor(code)
+    tf_name, tf_path = names.preferred_tf_alias(tree)
     tf_import_needed = tf_name is None
     if tf_name is None:
-        tf_name = "tf" if "tf" not in names.module_level_names(module) else names.TF
+        tf_name = "tf" if "tf" not in names.module_level_names(tree) else names.TF
         tf_path = names.TF
 
     alias_assignments = _alias_assignments(resolver)
@@ -169,9 +142,7 @@ def spell_out(code):
     #    resolve into tf.layers through a name imported from it.
     contrib_chains = []
     handled = set()
-    for name in resolver.accessed_names():
-        chain = names.outer_chain(name, resolver.parents)
-        path = resolver.chain_path(chain)
+    for name, chain, path in resolver.resolved_chains():
         canon = names.canonical(path)
         if names.is_contrib(canon):
             handled.add(name)
@@ -185,92 +156,94 @@ def spell_out(code):
 
     # Alias assignments (`slim = tf.contrib.slim`) all of whose uses are
     # spelled out are removed, so their own value needs no rewrite.
-    removed_assignments = {
-        assignment: (assign, line)
-        for assignment, (assign, line) in alias_assignments.items()
-        if all(names.head_name(ref.node) in handled
-               for ref in assignment.references)}
-    removed_values = {assign.value for assign, _ in removed_assignments.values()}
+    removed_assignments = [
+        assign for binding, assign in alias_assignments.items()
+        if all(ref in handled for ref in binding.references)]
+    removed_values = {id(assign.value) for assign in removed_assignments}
 
     # 2. Spell them out.
-    replace_chain = {}
     changes = []
+    spelled_any = False
     for chain, new_text in contrib_chains:
-        if chain in removed_values:
+        if id(chain) in removed_values:
             continue
         old_text = names.dotted_name(chain)
         if new_text != old_text:
-            replace_chain[chain] = new_text
-            changes.append(Change(resolver.line(chain), old_text, new_text,
-                                  SPELL_OUT))
+            editor.replace(chain, new_text)
+            spelled_any = True
+            changes.append(Change(chain.lineno, old_text, new_text, SPELL_OUT))
 
     # 3. Drop the import aliases and alias assignments that are now unused.
-    replace_small = {}
-    collector = _ImportCollector()
-    module.visit(collector)
-    top_level = set(module.body)
-    removed_top_lines = []
-    for stmt in collector.imports:
+    removed = []  # statements removed whole
+    for stmt in resolver.analysis.imports:
         pairs = _spelled_out_aliases(stmt)
         if not pairs:
             continue
-        keep = []
-        dropped = []
+        keep, dropped = [], []
         for alias in stmt.names:
             bound = next((b for a, b in pairs if a is alias), None)
             if bound is None:
-                keep.append(alias)
-                continue
-            refs = _references(resolver, stmt, bound)
-            if refs <= handled:
+                keep.append((alias.name, alias.asname))
+            elif _references(resolver, stmt, bound) <= handled:
                 dropped.append(alias)
-            elif alias.asname is None and isinstance(stmt, cst.Import):
+            elif alias.asname is None and type(stmt) is ast.Import:
                 # `import tensorflow.contrib.x` also binds `tensorflow`,
                 # which other code still reads: keep that part.
-                keep.append(alias.with_changes(name=cst.Name(names.TF)))
+                keep.append((names.TF, None))
                 dropped.append(alias)
             else:
-                keep.append(alias)
+                keep.append((alias.name, alias.asname))
         if not dropped:
             continue
-        line = resolver.parents.get(stmt)
-        old_code = module.code_for_node(stmt)
+        old_code = editor.text(stmt)
         if keep:
-            new = stmt.with_changes(names=import_alias_list(keep))
-            replace_small[stmt] = new
-            changes.append(Change(resolver.line(stmt), old_code,
-                                  module.code_for_node(new), SPELL_OUT))
+            new_code = import_text(stmt, keep)
+            editor.replace(stmt, new_code)
+            changes.append(Change(stmt.lineno, old_code, new_code, SPELL_OUT))
         else:
-            replace_small[stmt] = None
-            if line in top_level and len(line.body) == 1:
-                removed_top_lines.append(line)
-            changes.append(Change(resolver.line(stmt), old_code, "", SPELL_OUT))
-
-    for assign, line in removed_assignments.values():
-        replace_small[assign] = None
-        if line in top_level:
-            removed_top_lines.append(line)
-        changes.append(Change(resolver.line(assign), module.code_for_node(assign),
-                              "", SPELL_OUT))
+            removed.append(stmt)
+            changes.append(Change(stmt.lineno, old_code, "", SPELL_OUT))
+    for assign in removed_assignments:
+        removed.append(assign)
+        changes.append(Change(assign.lineno, editor.text(assign), "",
+                              SPELL_OUT))
 
     # 4. Make sure TensorFlow is imported under the name the chains use.
-    replace_line = {}
-    insert_top = None
-    if tf_import_needed and replace_chain:
+    replacements = {}
+    if tf_import_needed and spelled_any:
         import_code = ("import tensorflow as tf" if tf_name == "tf"
                        else "import tensorflow")
-        new_line = simple_line(import_code)
-        if removed_top_lines:
-            first = min(removed_top_lines, key=resolver.line)
-            replace_line[first] = new_line.body
+        top = [s for s in removed if resolver.parents.get(s) is tree
+               and _alone(s, tree.body)]
+        if top:
+            first = min(top, key=lambda s: (s.lineno, s.col_offset))
+            replacements[first] = import_code
             for change in changes:
-                if change.line == resolver.line(first) and not change.new:
+                if change.line == first.lineno and not change.new:
                     change.new = import_code
                     break
         else:
-            insert_top = (names.header_end(module.body), [new_line])
+            editor.insert_statements(tree.body, names.header_end(tree.body),
+                                     [import_code])
             changes.append(Change(None, "", import_code, SPELL_OUT))
-    new_module = resolver.wrapper.module.visit(Editor(
-        replace_chain=replace_chain, replace_small=replace_small,
-        insert_top=insert_top, replace_line=replace_line))
-    return PassOutput(new_module.code, changes, [], tf_name)
+    _remove(editor, removed, resolver.parents, replacements)
+    return PassOutput(editor.apply(), changes, [], tf_name)
+
+
+def _alone(stmt, body):
+    """Whether no other statement of ``body`` shares a line with ``stmt``."""
+    index = next(i for i, s in enumerate(body) if s is stmt)
+    return ((index == 0 or body[index - 1].end_lineno != stmt.lineno)
+            and (index + 1 == len(body)
+                 or body[index + 1].lineno != stmt.end_lineno))
+
+
+def _remove(editor, statements, parents, replacements):
+    """Removes statements, block by block (see :meth:`Editor.remove_statements`)."""
+    blocks = {}
+    for stmt in statements:
+        block = block_of(stmt, parents)
+        entry = blocks.setdefault(id(block[0]), (block, set()))
+        entry[1].add(stmt)
+    for block, gone in blocks.values():
+        editor.remove_statements(block, gone, replacements)

@@ -13,6 +13,8 @@ import sys
 import tempfile
 from typing import Optional
 
+from contrib_norm.migrate import pieces
+
 ENV_COMMAND = "CONTRIB_NORM_TF_UPGRADE_V2"
 TIMEOUT_S = 1800
 
@@ -211,8 +213,11 @@ def _run_once(sources, options, timeout):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run(sources, options=(), timeout=TIMEOUT_S):
+def run(sources, options=(), timeout=TIMEOUT_S, plans=None):
     """Runs tf_upgrade_v2 on a set of sources, isolating files that break it.
+
+    Files with a plan in ``plans`` are converted in pieces (:mod:`pieces`)
+    and put together again; a piece that fails fails its whole file.
 
     One process converts the whole set. tf_upgrade_v2 stops at the first file
     that raises inside it (pasta's recursion, an unexpected node), so when
@@ -223,10 +228,39 @@ def run(sources, options=(), timeout=TIMEOUT_S):
         sources: Dict of relative path -> source text (``\n`` line endings).
         options: Extra tf_upgrade_v2 flags (``--no_import_rename``, ...).
         timeout: Seconds before one process is stopped.
+        plans: Optional dict of relative path -> :class:`pieces.Plan`.
 
     Returns:
         An :class:`UpgradeResult`; every path is in `outputs` or `errors`.
     """
+    plans = {rel: cuts for rel, cuts in (plans or {}).items() if cuts}
+    expanded = {}
+    for rel, code in sources.items():
+        if rel in plans:
+            for index, text in enumerate(pieces.split(code, plans[rel])):
+                expanded[(rel, index)] = text
+        else:
+            expanded[rel] = code
+    result = _run_isolating(expanded, options, timeout)
+    for rel, cuts in plans.items():
+        keys = [(rel, index) for index in range(len(cuts.starts) + 1)]
+        errors = [result.errors.pop(key) for key in keys
+                  if key in result.errors]
+        outputs = [result.outputs.pop(key, None) for key in keys]
+        logs = [result.messages.pop(key, []) for key in keys]
+        if errors:
+            result.errors[rel] = errors[0]
+            continue
+        try:
+            result.outputs[rel], result.messages[rel] = pieces.join(
+                cuts, outputs, logs)
+        except ValueError as e:
+            result.errors[rel] = str(e)
+    return result
+
+
+def _run_isolating(sources, options, timeout):
+    """:func:`run` on files (or pieces) keyed by anything hashable."""
     result = UpgradeResult({}, {}, {})
     pending = [dict(sources)] if sources else []
     probed = False
