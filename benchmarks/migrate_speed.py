@@ -101,6 +101,29 @@ def _one(kind, size_mb, timeout):
                       "seconds": seconds, "peak_mib": peak, "status": status}))
 
 
+def _summary(size, row, timeout):
+    """One line per file size. An anchor that did not finish in `timeout`
+    bounds the ratio from above (its time is at least the timeout)."""
+    anchor, ours = row["tf_upgrade_v2"], row["contrib-norm-migrate"]
+    row["ratio"] = None
+    ratio = "-"
+    if ours["status"] is not None:
+        row["ratio"] = ours["seconds"] / anchor["seconds"]
+        ratio = ("%.2f" if anchor["status"] is not None else "< %.2f") % (
+            row["ratio"])
+        row["anchor_finished"] = anchor["status"] is not None
+
+    def took(entry):
+        if entry["status"] is None:
+            return "not finished in %g s" % timeout
+        return "%.1f s" % entry["seconds"]
+
+    return ("%.2f MB: tf_upgrade_v2 %s (%.0f MiB); contrib-norm-migrate %s "
+            "(%.0f MiB); ratio %s (target <= 1.3)" % (
+                size, took(anchor), anchor["peak_mib"], took(ours),
+                ours["peak_mib"], ratio))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=float, nargs="+", default=[1.5, 5.0],
@@ -124,19 +147,8 @@ def main(argv=None):
                  kind, str(size), "--timeout", str(args.timeout)],
                 capture_output=True, text=True, check=True)
             row[kind] = json.loads(out.stdout.strip().splitlines()[-1])
-        anchor = row["tf_upgrade_v2"]["seconds"]
-        ours = row["contrib-norm-migrate"]
-        row["ratio"] = ours["seconds"] / anchor if ours["status"] is not None \
-            else None
         rows.append(row)
-        print("%.2f MB: tf_upgrade_v2 %.1f s (%.0f MiB); contrib-norm-migrate "
-              "%s (%.0f MiB); ratio %s (target <= 1.3)" % (
-                  size, anchor, row["tf_upgrade_v2"]["peak_mib"],
-                  "%.1f s" % ours["seconds"] if ours["status"] is not None
-                  else "not finished in %g s" % args.timeout,
-                  ours["peak_mib"],
-                  "%.2f" % row["ratio"] if row["ratio"] else "-"),
-              flush=True)
+        print(_summary(size, row, args.timeout), flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=2)
