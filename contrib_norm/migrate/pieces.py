@@ -31,7 +31,8 @@ class Plan:
     """Where one file is cut.
 
     Attributes:
-        header: The file's top-level import statements, one per line.
+        header: The file's top-level import statements, each starting a
+            line.
         starts: The 1-based first line of each piece after the first.
     """
 
