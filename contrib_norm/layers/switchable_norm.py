@@ -231,6 +231,7 @@ def switchable_norm(
             mean=_mix(means, mean_weight),
             variance=_mix(variances, var_weight),
             name="switchablenorm",
+            statistic_params=(mean_weight, var_weight),
         )
         if activation_fn is not None:
             outputs = activation_fn(outputs)
