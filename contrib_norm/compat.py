@@ -245,6 +245,30 @@ def _v1_modules():
     return unique
 
 
+def _patch_in_place(layers):
+    """Adds TF1's names to ``layers``, what ``tf.compat.v1.layers`` was.
+
+    Code that took the object before install() (``from tensorflow.compat.v1
+    import layers``) keeps it, so it gets the names too. They go straight into
+    its ``__dict__``: ``setattr`` on TensorFlow's Keras lazy loader would
+    import the Keras module it stands for, which Keras 3 does not have. With
+    tf-keras (``TF_USE_LEGACY_KERAS=1``) the loader does load that module,
+    tf-keras's ``tf.compat.v1.layers``, and copies its names over its own on
+    every attribute it lacks; that module gets the names too. Other
+    attributes are left as they were.
+    """
+    if layers is None:
+        return
+    # A module's name; the loaded module's for tf-keras; None under Keras 3.
+    loaded = sys.modules.get(getattr(layers, "__name__", None))
+    targets = [layers] if loaded in (None, layers) else [layers, loaded]
+    for namespace in map(vars, targets):
+        for name, target in _V1_LAYERS.items():
+            value = _resolve(target, "tf.compat.v1.layers." + name)
+            if namespace.get(name) is not value:
+                namespace[name] = value
+
+
 def _set_if_different(module, name, value):
     if module.__dict__.get(name) is not value:
         setattr(module, name, value)
@@ -271,7 +295,9 @@ def install():
     import embed_sequence`` and ``import tensorflow.contrib.rnn`` raise a
     ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation.
     Any other ``tf.compat.v1.layers`` attribute is forwarded to what was
-    there before.
+    there before. That object itself gets the TF1 names too, so code that
+    ran ``from tensorflow.compat.v1 import layers`` before install() sees
+    them as well.
 
     Under Keras 3 (TensorFlow 2.16+) this needs neither tf-keras nor
     ``TF_USE_LEGACY_KERAS``. With ``TF_USE_LEGACY_KERAS=1`` and tf-keras,
@@ -297,6 +323,7 @@ def install():
         _set_if_different(v1, "contrib", contrib)
         layers = getattr(v1, "layers", None)
         if not isinstance(layers, _V1LayersProxy):
+            _patch_in_place(layers)
             layers = _V1LayersProxy(layers)
             setattr(v1, "layers", layers)
         if v1 is sys.modules.get("tensorflow.compat.v1"):

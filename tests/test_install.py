@@ -115,7 +115,8 @@ def scenario_runs(tmp_path_factory):
                    "cwd": tmp_path_factory.mktemp(scenario), "timeout": 300,
                    "env": env}
         for scenario, env in (("keras3", {}),
-                              ("legacy_keras", {"TF_USE_LEGACY_KERAS": "1"}))
+                              ("legacy_keras", {"TF_USE_LEGACY_KERAS": "1"}),
+                              ("v1_layers_first", {}))
     }
     runs = fresh_interpreter.Runs(jobs)
     yield runs
@@ -137,6 +138,13 @@ def _assert_outcome(outcome):
 @pytest.mark.parametrize("check", CHECKS)
 def test_install(results, check):
     _assert_outcome(results.get(check, ("fail", "the child did not run it")))
+
+
+def test_v1_layers_imported_before_install(scenario_runs):
+    """``from tensorflow.compat.v1 import layers`` before install() (issue 18)."""
+    outcomes = fresh_interpreter.result_of(scenario_runs.get("v1_layers_first"))
+    _assert_outcome(outcomes.get("v1_layers_imported_before_install",
+                                 ("fail", "the child did not run it")))
 
 
 @pytest.mark.slow
@@ -298,6 +306,24 @@ def _check_v1_captured_before(v1_before, contrib, contrib_norm):
     assert v1_before.contrib is contrib
     assert (v1_before.layers.batch_normalization
             is contrib_norm.layers.batch_normalization)
+
+
+def _check_v1_layers_imported_before(layers_before):
+    """``from tensorflow.compat.v1 import layers`` run before install() holds
+    the object install() patched in place: every TF1 name is contrib_norm's,
+    also after an attribute it lacks made TensorFlow's lazy loader load."""
+    from contrib_norm import legacy_names  # pylint: disable=import-outside-toplevel
+
+    def wrong():
+        return [name for name, (module, attr)
+                in legacy_names.NAMESPACES["tensorflow.layers"].items()
+                if getattr(layers_before, name)
+                is not getattr(importlib.import_module(module), attr)]
+
+    assert not wrong(), wrong()
+    assert isinstance(_error_of(lambda: layers_before.no_such_layer),
+                      AttributeError)
+    assert not wrong(), wrong()
 
 
 def _check_compat_v1_script(contrib_norm):
@@ -476,7 +502,11 @@ def _child_legacy_keras(checks):
             tf.layers.dense.__module__)
 
     checks.run("dense_before_install", dense_is_tf_keras)
+    # pylint: disable-next=import-outside-toplevel
+    from tensorflow.compat.v1 import layers as layers_before
     contrib_norm.install()
+    checks.run("v1_layers_imported_before_install",
+               _check_v1_layers_imported_before, layers_before)
 
     def tf_layers_are_ours():
         assert tf.layers.dense is contrib_norm.tf_layers.dense
@@ -497,10 +527,22 @@ def _child_legacy_keras(checks):
     checks.run("mixed_graph_builds", mixed_graph_builds)
 
 
+def _child_v1_layers_first(checks):
+    """Keras 3, with tf.compat.v1.layers imported before install()."""
+    # pylint: disable-next=import-outside-toplevel
+    from tensorflow.compat.v1 import layers as layers_before
+
+    import contrib_norm  # pylint: disable=import-outside-toplevel
+
+    contrib_norm.install()
+    checks.run("v1_layers_imported_before_install",
+               _check_v1_layers_imported_before, layers_before)
+
+
 def _child_main(scenario):
     checks = _Checks()
-    {"keras3": _child_keras3, "legacy_keras": _child_legacy_keras}[scenario](
-        checks)
+    {"keras3": _child_keras3, "legacy_keras": _child_legacy_keras,
+     "v1_layers_first": _child_v1_layers_first}[scenario](checks)
     fresh_interpreter.report(checks.outcomes)
 
 
