@@ -182,7 +182,8 @@ class _V1LayersProxy(types.ModuleType):
 class _ContribFinder(importlib.abc.MetaPathFinder):
     """Explains ``import tensorflow.contrib.<anything unmapped>``.
 
-    It is consulted last, only for names no other finder found. The error's
+    It is consulted last, only for names no other finder found, and only
+    when the name is being imported (a probe gets None). The error's
     ``name`` is left unset: with it set, ``from tensorflow.contrib.layers
     import conv2d`` would swallow the explanation and report only "cannot
     import name".
@@ -192,6 +193,8 @@ class _ContribFinder(importlib.abc.MetaPathFinder):
         del path, target  # Unused.
         if not fullname.startswith(_CONTRIB + ".") or fullname in sys.modules:
             return None
+        if not _importing():
+            return None  # A probe (importlib.util.find_spec): "not found".
         parent_name, _, attr = fullname.rpartition(".")
         parent = sys.modules.get(parent_name)
         message = _not_provided_message(_legacy_name(fullname))
@@ -203,6 +206,36 @@ class _ContribFinder(importlib.abc.MetaPathFinder):
             else:
                 return None  # A function, not a module: Python's own error.
         raise ModuleNotFoundError(message)
+
+
+def _importing():
+    """Whether the import system asks a finder in order to import.
+
+    An import (the statement, ``importlib.import_module``) then raises a
+    plain "No module named ..." when every finder returns None, so
+    ``_ContribFinder`` raises its explanation instead. A probe
+    (``importlib.util.find_spec``, ``pkgutil``) expects None for a module
+    that is not there. Both reach the finder through the same function of
+    ``importlib._bootstrap``; an import comes to it from
+    ``_find_and_load_unlocked``, a probe from elsewhere (``importlib.util``).
+    Without frame introspection, every call counts as an import.
+    """
+    getframe = getattr(sys, "_getframe", None)
+    if getframe is None:
+        return True
+    frame = getframe(2)  # The caller of _ContribFinder.find_spec.
+    while frame is not None and _is_bootstrap(frame.f_code.co_filename):
+        if frame.f_code.co_name == "_find_and_load_unlocked":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _is_bootstrap(filename):
+    """Whether ``filename`` is that of ``importlib._bootstrap`` (frozen or
+    not)."""
+    return filename in ("<frozen importlib._bootstrap>",) or filename.endswith(
+        ("importlib/_bootstrap.py", "importlib\\_bootstrap.py"))
 
 
 def _build_contrib():
@@ -293,8 +326,9 @@ def install():
     Any other ``tf.contrib`` attribute raises an ``AttributeError`` that names
     it and points to the migration guide; ``from tensorflow.contrib.layers
     import embed_sequence`` and ``import tensorflow.contrib.rnn`` raise a
-    ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation.
-    Any other ``tf.compat.v1.layers`` attribute is forwarded to what was
+    ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation,
+    while ``importlib.util.find_spec`` of such a name returns None, as for
+    any module that is not there. Any other ``tf.compat.v1.layers`` attribute is forwarded to what was
     there before. That object itself gets the TF1 names too, so code that
     ran ``from tensorflow.compat.v1 import layers`` before install() sees
     them as well.

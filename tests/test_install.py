@@ -92,6 +92,7 @@ CHECKS = (
     "every_table_name",
     "import_statements",
     "find_spec",
+    "find_spec_of_a_name_not_served",
     "other_v1_layers_unchanged",
     "v1_captured_before_install",
     "compat_v1_script",
@@ -269,6 +270,28 @@ def _check_find_spec():
         spec = importlib.util.find_spec(name)
         assert spec is not None and spec.name == name, (name, spec)
         assert spec.submodule_search_locations == [], spec
+
+
+def _check_find_spec_not_served():
+    """find_spec of a tf.contrib name contrib_norm does not serve is None, as
+    import machinery expects; importing it still explains (issue 18)."""
+    for name in ("tensorflow.contrib.nonexistent", "tensorflow.contrib.rnn",
+                 "tensorflow.contrib.layers.nonexistent",
+                 "tensorflow.contrib.layers.embed_sequence",
+                 "tensorflow.contrib.slim.nets"):
+        spec = importlib.util.find_spec(name)
+        assert spec is None, (name, spec)
+
+    def import_statement():
+        # pylint: disable-next=import-outside-toplevel,import-error
+        import tensorflow.contrib.nonexistent  # noqa: F401
+
+    for fn in (import_statement, lambda: importlib.import_module(
+            "tensorflow.contrib.nonexistent")):
+        err = _error_of(fn)
+        assert isinstance(err, ModuleNotFoundError), err
+        _expect_not_provided(err, "tf.contrib.nonexistent")
+    assert "tensorflow.contrib.nonexistent" not in sys.modules
 
 
 def _check_every_table_name(tf, contrib_norm):
@@ -477,6 +500,7 @@ def _child_keras3(checks):
     checks.run("every_table_name", _check_every_table_name, tf, contrib_norm)
     checks.run("import_statements", _check_import_statements, contrib_norm)
     checks.run("find_spec", _check_find_spec)
+    checks.run("find_spec_of_a_name_not_served", _check_find_spec_not_served)
     checks.run("other_v1_layers_unchanged", _check_other_v1_layers, tf,
                error_before)
     checks.run("v1_captured_before_install", _check_v1_captured_before,
