@@ -100,6 +100,7 @@ CHECKS = (
     "tf1_layers_and_slim_program_trains",
     "idempotent",
     "no_tf_layers",
+    "code_testing_for_tf1",
     "no_tf_keras",
 )
 
@@ -471,6 +472,24 @@ def _check_no_tf_layers(tf):
     assert not hasattr(tf, "layers")
 
 
+def _check_code_testing_for_tf1(tf, contrib_norm):
+    """What migration_guide/install.md says of `hasattr(tf, "contrib")`."""
+    assert hasattr(tf, "contrib") and hasattr(tf.compat.v1, "contrib")
+    assert importlib.util.find_spec("tensorflow.contrib") is not None
+    # The TF1 branch of such a test: served names work, the others explain.
+    assert tf.contrib.layers.layer_norm is contrib_norm.layers.layer_norm
+    _expect_not_provided(_error_of(lambda: tf.contrib.rnn.LSTMCell),
+                         "tf.contrib.rnn")
+    for name in ("Session", "placeholder", "layers"):
+        assert not hasattr(tf, name), name
+    page = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "migration_guide", "install.md")
+    with open(page, encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    assert 'After `install()`, `hasattr(tf, "contrib")` is True' in text
+    assert "takes its TF1 branch" in text
+
+
 def _check_no_tf_keras():
     assert "tf_keras" not in sys.modules
     assert "TF_USE_LEGACY_KERAS" not in os.environ
@@ -511,6 +530,8 @@ def _child_keras3(checks):
                _check_tf1_layers_and_slim_program_trains)
     checks.run("idempotent", _check_idempotent, tf, contrib_norm, contrib)
     checks.run("no_tf_layers", _check_no_tf_layers, tf)
+    checks.run("code_testing_for_tf1", _check_code_testing_for_tf1, tf,
+               contrib_norm)
     checks.run("no_tf_keras", _check_no_tf_keras)
 
 
