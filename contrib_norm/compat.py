@@ -182,7 +182,8 @@ class _V1LayersProxy(types.ModuleType):
 class _ContribFinder(importlib.abc.MetaPathFinder):
     """Explains ``import tensorflow.contrib.<anything unmapped>``.
 
-    It is consulted last, only for names no other finder found. The error's
+    It is consulted last, only for names no other finder found, and only
+    when the name is being imported (a probe gets None). The error's
     ``name`` is left unset: with it set, ``from tensorflow.contrib.layers
     import conv2d`` would swallow the explanation and report only "cannot
     import name".
@@ -192,6 +193,8 @@ class _ContribFinder(importlib.abc.MetaPathFinder):
         del path, target  # Unused.
         if not fullname.startswith(_CONTRIB + ".") or fullname in sys.modules:
             return None
+        if not _importing():
+            return None  # A probe (importlib.util.find_spec): "not found".
         parent_name, _, attr = fullname.rpartition(".")
         parent = sys.modules.get(parent_name)
         message = _not_provided_message(_legacy_name(fullname))
@@ -203,6 +206,36 @@ class _ContribFinder(importlib.abc.MetaPathFinder):
             else:
                 return None  # A function, not a module: Python's own error.
         raise ModuleNotFoundError(message)
+
+
+def _importing():
+    """Whether the import system asks a finder in order to import.
+
+    An import (the statement, ``importlib.import_module``) then raises a
+    plain "No module named ..." when every finder returns None, so
+    ``_ContribFinder`` raises its explanation instead. A probe
+    (``importlib.util.find_spec``, ``pkgutil``) expects None for a module
+    that is not there. Both reach the finder through the same function of
+    ``importlib._bootstrap``; an import comes to it from
+    ``_find_and_load_unlocked``, a probe from elsewhere (``importlib.util``).
+    Without frame introspection, every call counts as an import.
+    """
+    getframe = getattr(sys, "_getframe", None)
+    if getframe is None:
+        return True
+    frame = getframe(2)  # The caller of _ContribFinder.find_spec.
+    while frame is not None and _is_bootstrap(frame.f_code.co_filename):
+        if frame.f_code.co_name == "_find_and_load_unlocked":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _is_bootstrap(filename):
+    """Whether ``filename`` is that of ``importlib._bootstrap`` (frozen or
+    not)."""
+    return filename in ("<frozen importlib._bootstrap>",) or filename.endswith(
+        ("importlib/_bootstrap.py", "importlib\\_bootstrap.py"))
 
 
 def _build_contrib():
@@ -245,6 +278,30 @@ def _v1_modules():
     return unique
 
 
+def _patch_in_place(layers):
+    """Adds TF1's names to ``layers``, what ``tf.compat.v1.layers`` was.
+
+    Code that took the object before install() (``from tensorflow.compat.v1
+    import layers``) keeps it, so it gets the names too. They go straight into
+    its ``__dict__``: ``setattr`` on TensorFlow's Keras lazy loader would
+    import the Keras module it stands for, which Keras 3 does not have. With
+    tf-keras (``TF_USE_LEGACY_KERAS=1``) the loader does load that module,
+    tf-keras's ``tf.compat.v1.layers``, and copies its names over its own on
+    every attribute it lacks; that module gets the names too. Other
+    attributes are left as they were.
+    """
+    if layers is None:
+        return
+    # A module's name; the loaded module's for tf-keras; None under Keras 3.
+    loaded = sys.modules.get(getattr(layers, "__name__", None))
+    targets = [layers] if loaded in (None, layers) else [layers, loaded]
+    for namespace in map(vars, targets):
+        for name, target in _V1_LAYERS.items():
+            value = _resolve(target, "tf.compat.v1.layers." + name)
+            if namespace.get(name) is not value:
+                namespace[name] = value
+
+
 def _set_if_different(module, name, value):
     if module.__dict__.get(name) is not value:
         setattr(module, name, value)
@@ -269,9 +326,12 @@ def install():
     Any other ``tf.contrib`` attribute raises an ``AttributeError`` that names
     it and points to the migration guide; ``from tensorflow.contrib.layers
     import embed_sequence`` and ``import tensorflow.contrib.rnn`` raise a
-    ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation.
-    Any other ``tf.compat.v1.layers`` attribute is forwarded to what was
-    there before.
+    ``ModuleNotFoundError`` (an ``ImportError``) with the same explanation,
+    while ``importlib.util.find_spec`` of such a name returns None, as for
+    any module that is not there. Any other ``tf.compat.v1.layers`` attribute is forwarded to what was
+    there before. That object itself gets the TF1 names too, so code that
+    ran ``from tensorflow.compat.v1 import layers`` before install() sees
+    them as well.
 
     Under Keras 3 (TensorFlow 2.16+) this needs neither tf-keras nor
     ``TF_USE_LEGACY_KERAS``. With ``TF_USE_LEGACY_KERAS=1`` and tf-keras,
@@ -297,6 +357,7 @@ def install():
         _set_if_different(v1, "contrib", contrib)
         layers = getattr(v1, "layers", None)
         if not isinstance(layers, _V1LayersProxy):
+            _patch_in_place(layers)
             layers = _V1LayersProxy(layers)
             setattr(v1, "layers", layers)
         if v1 is sys.modules.get("tensorflow.compat.v1"):

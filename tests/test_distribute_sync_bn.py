@@ -5,10 +5,14 @@ one (here a one-replica OneDeviceStrategy) its variables, outputs,
 gradients and moving statistics are batch_norm's, for every data format,
 rank and option; bad arguments fail at graph-build time. The two-replica and
 two-worker runs are in test_distribute_mirrored.py and
-test_distribute_multi_worker.py.
+test_distribute_multi_worker.py, except the empty replica batches: a child
+process on two logical CPU devices runs sync_batch_norm with one replica's
+batch empty (it contributes nothing: the run equals batch_norm on the other
+replica's batch) and with both empty (no statistic moves).
 """
 
 import itertools
+import pathlib
 import re
 
 import numpy as np
@@ -17,6 +21,7 @@ import tensorflow as tf
 
 import contrib_norm.layers
 from contrib_norm._core import distribute
+import fresh_interpreter
 from distribute_helpers import checks
 from distribute_helpers import common
 from distribute_helpers import scenarios
@@ -236,3 +241,28 @@ def test_one_all_reduce_of_2c_plus_1_values(monkeypatch, kwargs, data_format, ta
     forward = _in_replica(fn)
     assert forward == [("an all-reduce", [2 * channels + 1])]
     assert calls[1:] == [("the gradient of an all-reduce", [2 * channels + 1])]
+
+
+_MIRRORED_CHILD = (
+    pathlib.Path(__file__).parent / "distribute_helpers" / "mirrored_child.py"
+)
+
+
+@pytest.fixture(scope="module")
+def empty_replica_results(tmp_path_factory):
+    proc = fresh_interpreter.run(
+        [str(_MIRRORED_CHILD), *(s["id"] for s in scenarios.EMPTY_REPLICA)],
+        cwd=tmp_path_factory.mktemp("empty_replica"),
+        timeout=400,
+    )
+    return fresh_interpreter.result_of(proc)
+
+
+@pytest.mark.parametrize(
+    "scenario", scenarios.EMPTY_REPLICA, ids=[s["id"] for s in scenarios.EMPTY_REPLICA]
+)
+def test_two_replicas_with_an_empty_batch(empty_replica_results, scenario):
+    """Two replicas, one or both batches empty: see checks.check_empty_replica."""
+    result = empty_replica_results[scenario["id"]]
+    assert "error" not in result, result["error"]
+    checks.check_empty_replica(scenario, result)

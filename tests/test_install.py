@@ -92,6 +92,7 @@ CHECKS = (
     "every_table_name",
     "import_statements",
     "find_spec",
+    "find_spec_of_a_name_not_served",
     "other_v1_layers_unchanged",
     "v1_captured_before_install",
     "compat_v1_script",
@@ -99,6 +100,7 @@ CHECKS = (
     "tf1_layers_and_slim_program_trains",
     "idempotent",
     "no_tf_layers",
+    "code_testing_for_tf1",
     "no_tf_keras",
 )
 
@@ -115,7 +117,8 @@ def scenario_runs(tmp_path_factory):
                    "cwd": tmp_path_factory.mktemp(scenario), "timeout": 300,
                    "env": env}
         for scenario, env in (("keras3", {}),
-                              ("legacy_keras", {"TF_USE_LEGACY_KERAS": "1"}))
+                              ("legacy_keras", {"TF_USE_LEGACY_KERAS": "1"}),
+                              ("v1_layers_first", {}))
     }
     runs = fresh_interpreter.Runs(jobs)
     yield runs
@@ -137,6 +140,13 @@ def _assert_outcome(outcome):
 @pytest.mark.parametrize("check", CHECKS)
 def test_install(results, check):
     _assert_outcome(results.get(check, ("fail", "the child did not run it")))
+
+
+def test_v1_layers_imported_before_install(scenario_runs):
+    """``from tensorflow.compat.v1 import layers`` before install() (issue 18)."""
+    outcomes = fresh_interpreter.result_of(scenario_runs.get("v1_layers_first"))
+    _assert_outcome(outcomes.get("v1_layers_imported_before_install",
+                                 ("fail", "the child did not run it")))
 
 
 @pytest.mark.slow
@@ -263,6 +273,28 @@ def _check_find_spec():
         assert spec.submodule_search_locations == [], spec
 
 
+def _check_find_spec_not_served():
+    """find_spec of a tf.contrib name contrib_norm does not serve is None, as
+    import machinery expects; importing it still explains (issue 18)."""
+    for name in ("tensorflow.contrib.nonexistent", "tensorflow.contrib.rnn",
+                 "tensorflow.contrib.layers.nonexistent",
+                 "tensorflow.contrib.layers.embed_sequence",
+                 "tensorflow.contrib.slim.nets"):
+        spec = importlib.util.find_spec(name)
+        assert spec is None, (name, spec)
+
+    def import_statement():
+        # pylint: disable-next=import-outside-toplevel,import-error
+        import tensorflow.contrib.nonexistent  # noqa: F401
+
+    for fn in (import_statement, lambda: importlib.import_module(
+            "tensorflow.contrib.nonexistent")):
+        err = _error_of(fn)
+        assert isinstance(err, ModuleNotFoundError), err
+        _expect_not_provided(err, "tf.contrib.nonexistent")
+    assert "tensorflow.contrib.nonexistent" not in sys.modules
+
+
 def _check_every_table_name(tf, contrib_norm):
     """Each name of the legacy-names table is its contrib_norm object."""
     del contrib_norm  # Imported: the table's modules are importable.
@@ -298,6 +330,24 @@ def _check_v1_captured_before(v1_before, contrib, contrib_norm):
     assert v1_before.contrib is contrib
     assert (v1_before.layers.batch_normalization
             is contrib_norm.layers.batch_normalization)
+
+
+def _check_v1_layers_imported_before(layers_before):
+    """``from tensorflow.compat.v1 import layers`` run before install() holds
+    the object install() patched in place: every TF1 name is contrib_norm's,
+    also after an attribute it lacks made TensorFlow's lazy loader load."""
+    from contrib_norm import legacy_names  # pylint: disable=import-outside-toplevel
+
+    def wrong():
+        return [name for name, (module, attr)
+                in legacy_names.NAMESPACES["tensorflow.layers"].items()
+                if getattr(layers_before, name)
+                is not getattr(importlib.import_module(module), attr)]
+
+    assert not wrong(), wrong()
+    assert isinstance(_error_of(lambda: layers_before.no_such_layer),
+                      AttributeError)
+    assert not wrong(), wrong()
 
 
 def _check_compat_v1_script(contrib_norm):
@@ -422,6 +472,24 @@ def _check_no_tf_layers(tf):
     assert not hasattr(tf, "layers")
 
 
+def _check_code_testing_for_tf1(tf, contrib_norm):
+    """What migration_guide/install.md says of `hasattr(tf, "contrib")`."""
+    assert hasattr(tf, "contrib") and hasattr(tf.compat.v1, "contrib")
+    assert importlib.util.find_spec("tensorflow.contrib") is not None
+    # The TF1 branch of such a test: served names work, the others explain.
+    assert tf.contrib.layers.layer_norm is contrib_norm.layers.layer_norm
+    _expect_not_provided(_error_of(lambda: tf.contrib.rnn.LSTMCell),
+                         "tf.contrib.rnn")
+    for name in ("Session", "placeholder", "layers"):
+        assert not hasattr(tf, name), name
+    page = os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "migration_guide", "install.md")
+    with open(page, encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    assert 'After `install()`, `hasattr(tf, "contrib")` is True' in text
+    assert "takes its TF1 branch" in text
+
+
 def _check_no_tf_keras():
     assert "tf_keras" not in sys.modules
     assert "TF_USE_LEGACY_KERAS" not in os.environ
@@ -451,6 +519,7 @@ def _child_keras3(checks):
     checks.run("every_table_name", _check_every_table_name, tf, contrib_norm)
     checks.run("import_statements", _check_import_statements, contrib_norm)
     checks.run("find_spec", _check_find_spec)
+    checks.run("find_spec_of_a_name_not_served", _check_find_spec_not_served)
     checks.run("other_v1_layers_unchanged", _check_other_v1_layers, tf,
                error_before)
     checks.run("v1_captured_before_install", _check_v1_captured_before,
@@ -461,6 +530,8 @@ def _child_keras3(checks):
                _check_tf1_layers_and_slim_program_trains)
     checks.run("idempotent", _check_idempotent, tf, contrib_norm, contrib)
     checks.run("no_tf_layers", _check_no_tf_layers, tf)
+    checks.run("code_testing_for_tf1", _check_code_testing_for_tf1, tf,
+               contrib_norm)
     checks.run("no_tf_keras", _check_no_tf_keras)
 
 
@@ -476,7 +547,11 @@ def _child_legacy_keras(checks):
             tf.layers.dense.__module__)
 
     checks.run("dense_before_install", dense_is_tf_keras)
+    # pylint: disable-next=import-outside-toplevel
+    from tensorflow.compat.v1 import layers as layers_before
     contrib_norm.install()
+    checks.run("v1_layers_imported_before_install",
+               _check_v1_layers_imported_before, layers_before)
 
     def tf_layers_are_ours():
         assert tf.layers.dense is contrib_norm.tf_layers.dense
@@ -497,10 +572,22 @@ def _child_legacy_keras(checks):
     checks.run("mixed_graph_builds", mixed_graph_builds)
 
 
+def _child_v1_layers_first(checks):
+    """Keras 3, with tf.compat.v1.layers imported before install()."""
+    # pylint: disable-next=import-outside-toplevel
+    from tensorflow.compat.v1 import layers as layers_before
+
+    import contrib_norm  # pylint: disable=import-outside-toplevel
+
+    contrib_norm.install()
+    checks.run("v1_layers_imported_before_install",
+               _check_v1_layers_imported_before, layers_before)
+
+
 def _child_main(scenario):
     checks = _Checks()
-    {"keras3": _child_keras3, "legacy_keras": _child_legacy_keras}[scenario](
-        checks)
+    {"keras3": _child_keras3, "legacy_keras": _child_legacy_keras,
+     "v1_layers_first": _child_v1_layers_first}[scenario](checks)
     fresh_interpreter.report(checks.outcomes)
 
 

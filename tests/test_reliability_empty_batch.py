@@ -12,11 +12,14 @@ unchanged; then clean steps still train them (finite and moving). Under a
 one-device `MirroredStrategy` sync_batch_norm takes its replica-context path
 (global moments), where an empty batch on every replica updates nothing.
 
-Not covered: switchable_norm on a *static* empty shape ([0, 3, 5, 4] known
-while the graph is built) kills the process with a floating point exception
-inside TensorFlow, in training and inference, before and after this change
-(its per-sample moments; to be fixed separately); fed through a placeholder
-it is covered here.
+A training step of switchable_norm on an empty batch changes none of its
+variables, the importance weights included (their gradient was NaN).
+
+switchable_norm on a *static* empty shape ([0, 3, 5, 4] known while the
+graph is built) killed the process with SIGFPE inside Grappler before the
+layers short-cut statically empty inputs; it is built here like the others,
+and test_reliability_empty_static.py checks the four per-sample layers in
+child processes.
 
 Legacy failure (tf-slim 1.1.0 / tf-keras, and contrib_norm before): one
 empty step left moving_mean and moving_variance at NaN for good, on every
@@ -29,6 +32,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import contrib_norm.layers
 import norm_reference
 import reliability_cases as cases
 from test_reliability_updates import VARIANTS
@@ -48,11 +52,6 @@ _SETUPS = {
 }
 
 
-def _variants(static_shape):
-    """The variants built; see the module docstring for switchable_norm."""
-    if not static_shape:
-        return VARIANTS
-    return [v for v in VARIANTS if v.api.name != "switchable_norm"]
 
 
 def _scope(variant):
@@ -71,7 +70,7 @@ def _steps(setup):
 
         def build():
             outputs = {}
-            for variant in _variants(static_shape):
+            for variant in VARIANTS:
                 shape = cases.shape_for(variant)
                 if static_shape:
                     x = tf.zeros([0] + shape[1:])
@@ -109,7 +108,7 @@ def _steps(setup):
             before = sess.run(statistics)
             feed = {flag: True} if tensor_flag else {}
             empty_feed = dict(feed)
-            for variant in _variants(static_shape):
+            for variant in VARIANTS:
                 if not static_shape:
                     shape = cases.shape_for(variant)
                     empty_feed[inputs[variant.id]] = np.zeros([0] + shape[1:])
@@ -130,7 +129,7 @@ def _steps(setup):
     [
         pytest.param(setup, variant, id=f"{setup}-{variant.id}")
         for setup in sorted(_SETUPS)
-        for variant in _variants(_SETUPS[setup][0])
+        for variant in VARIANTS
     ],
 )
 def test_empty_batch_leaves_statistics_unchanged(setup, variant):
@@ -147,3 +146,36 @@ def test_empty_batch_leaves_statistics_unchanged(setup, variant):
         for initial, trained in zip(before[name], after_clean[name]):
             assert np.all(np.isfinite(trained)), f"{name} is not finite"
             assert not np.array_equal(trained, initial), f"{name} did not train"
+
+
+@pytest.mark.parametrize("tensor_flag", [False, True], ids=["static_flag", "tensor_flag"])
+def test_switchable_norm_empty_training_step_changes_no_variable(tensor_flag):
+    """One SGD step on an empty batch (fed through a placeholder) leaves every
+    variable of switchable_norm unchanged, the importance weights included,
+    and a clean step after it trains them (finite).
+
+    Failure before: the batch-norm branch's statistics of an empty batch are
+    NaN, and their product with a zero gradient made mean_weight and
+    var_weight NaN for good.
+    """
+    with tf.Graph().as_default() as graph:
+        flag = tf.compat.v1.placeholder(tf.bool, []) if tensor_flag else True
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3, 5, 4])
+        y = contrib_norm.layers.switchable_norm(x, is_training=flag)
+        weights = np.random.RandomState(3).randn(1, 3, 5, 4).astype(np.float32)
+        loss = tf.reduce_sum(y * weights)
+        train = tf.compat.v1.train.GradientDescentOptimizer(0.1).minimize(loss)
+        updates = graph.get_collection(_GraphKeys.UPDATE_OPS)
+        variables = tf.compat.v1.global_variables()
+        feed = {flag: True} if tensor_flag else {}
+        with tf.compat.v1.Session(graph=graph) as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            before = sess.run(variables)
+            sess.run([train, updates], {x: np.zeros([0, 3, 5, 4]), **feed})
+            after_empty = sess.run(variables)
+            clean = norm_reference.random_inputs([2, 3, 5, 4], offset=2.0, scale=3.0)
+            sess.run([train, updates], {x: clean, **feed})
+            after_clean = sess.run(variables)
+    for variable, old, new, trained in zip(variables, before, after_empty, after_clean):
+        np.testing.assert_array_equal(new, old, err_msg=f"{variable.op.name} changed")
+        assert np.all(np.isfinite(trained)), f"{variable.op.name} is not finite"

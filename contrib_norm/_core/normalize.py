@@ -66,7 +66,15 @@ def apply(centered, scale, offset, dtype, name=None):
 
 
 def apply_moments(
-    moments, epsilon, gamma, beta, dtype, mean=None, variance=None, name=None
+    moments,
+    epsilon,
+    gamma,
+    beta,
+    dtype,
+    mean=None,
+    variance=None,
+    name=None,
+    statistic_params=(),
 ):
     """Normalizes `moments.centered` with its statistics, gamma and beta.
 
@@ -81,12 +89,23 @@ def apply_moments(
         within groups).
       variance: the matching variances, if not `moments.variance`.
       name: optional name of the output.
+      statistic_params: variables that `mean` and `variance` depend on
+        (switchable_norm's importance weights), kept connected to the output
+        when the input is statically empty (see below).
+
+    For an input whose shape is fully known and has no elements, the output
+    is an empty tensor of its shape and `dtype`, computed without the
+    statistics: gamma, beta, `statistic_params` and the input stay
+    connected, with gradients of zeros.
 
     Returns:
       gamma * (x - mean) / sqrt(variance + epsilon) + beta, in `dtype`.
     """
     mean = moments.mean if mean is None else mean
     variance = moments.variance if variance is None else variance
+    if _statically_empty(moments.centered):
+        params = (gamma, beta) + tuple(statistic_params)
+        return _empty_output(moments.centered, params, dtype, name)
     if not _full_size(moments.centered, mean, (gamma, beta)):
         scale, offset = scale_and_offset(
             mean, variance, epsilon, gamma, beta, shift=moments.shift
@@ -102,6 +121,33 @@ def apply_moments(
         outputs = tf.identity(normalized, name=name)
     else:
         outputs = tf.add(normalized, tf.cast(beta, compute_dtype), name=name)
+    return outputs if compute_dtype == dtype else tf.cast(outputs, dtype)
+
+
+def _statically_empty(x):
+    """Whether `x` has a fully known shape with no elements."""
+    return x.shape.is_fully_defined() and x.shape.num_elements() == 0
+
+
+def _empty_output(centered, params, dtype, name=None):
+    """The (empty) output for a statically empty input, params connected.
+
+    Built without the statistics and without broadcasting. On a statically
+    empty input, Grappler's arithmetic optimizer takes the empty [0, 1, 1, C]
+    `scale` for a constant of ones and rewrites `x * scale` as a Tile whose
+    multiples it computes by dividing by the dimensions, 0 among them: the
+    process dies of SIGFPE when a Session optimizes the graph. Here each
+    parameter contributes a slice of none of its elements, reshaped to the
+    output's shape, so that its gradient is zeros (not None, nor the NaN
+    that a path through the empty batch's statistics would give).
+    """
+    compute_dtype = centered.dtype.base_dtype
+    parts = [centered]
+    for param in params:
+        if param is not None:
+            flat = tf.reshape(tf.cast(param, compute_dtype), [-1])
+            parts.append(tf.reshape(flat[:0], centered.shape))
+    outputs = tf.add_n(parts, name=name)
     return outputs if compute_dtype == dtype else tf.cast(outputs, dtype)
 
 

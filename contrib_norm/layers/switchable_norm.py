@@ -203,6 +203,15 @@ def switchable_norm(
 
             def batch_moments():
                 mean_bn, var_bn = moments_lib.combine_moments(mean_in, var_in, [0])
+                shape = inputs.shape
+                if not (shape.is_fully_defined() and shape.num_elements() > 0):
+                    # An empty batch has no statistics (NaN): zeros keep the
+                    # importance weights' gradient zero instead of NaN.
+                    nonempty = tf.size(inputs) > 0
+                    mean_bn, var_bn = (
+                        tf.where(nonempty, s, tf.zeros_like(s))
+                        for s in (mean_bn, var_bn)
+                    )
                 return tf.reshape(mean_bn, [channels]), tf.reshape(var_bn, [channels])
 
             # An empty batch leaves the moving statistics unchanged.
@@ -231,6 +240,7 @@ def switchable_norm(
             mean=_mix(means, mean_weight),
             variance=_mix(variances, var_weight),
             name="switchablenorm",
+            statistic_params=(mean_weight, var_weight),
         )
         if activation_fn is not None:
             outputs = activation_fn(outputs)

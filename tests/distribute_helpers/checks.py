@@ -19,6 +19,12 @@ def _close(actual, expected, scenario, what):
     )
 
 
+def _concatenate(parts):
+    """The replicas' results side by side; an empty batch comes back as []
+    (JSON keeps no shape), so it is left out."""
+    return np.concatenate([p for p in parts if np.size(p)] or [[]])
+
+
 def _is_statistic(name):
     return name.split("/")[-1] in _STATISTICS + ("renorm_stddev",)
 
@@ -126,12 +132,12 @@ def check_sync(scenario, result, wrapped=True):
     assert run["regularization_losses"] == reference["regularization_losses"]
     check_distributed_statistics(scenario, run["variables"], wrapped)
     if "inference" in run:
-        _close(np.concatenate(run["inference"]["y"]),
+        _close(_concatenate(run["inference"]["y"]),
                reference["inference"]["y"][0], scenario, "output, flag False")
     for i, (step, expected) in enumerate(zip(run["steps"], reference["steps"])):
-        _close(np.concatenate(step["y"]), expected["y"][0], scenario,
+        _close(_concatenate(step["y"]), expected["y"][0], scenario,
                f"step {i} output")
-        _close(np.concatenate(step["grads"]["dx"]), expected["grads"]["dx"][0],
+        _close(_concatenate(step["grads"]["dx"]), expected["grads"]["dx"][0],
                scenario, f"step {i} input gradient")
         assert set(step["grads"]) == set(expected["grads"])
         for name, grads in step["grads"].items():
@@ -151,3 +157,40 @@ def check_train(scenario, result):
     assert sorted(run) == sorted(reference)
     for name, value in reference.items():
         _close(run[name], value, scenario, name)
+
+
+def check_empty_replica(scenario, result):
+    """sync_batch_norm with an empty replica batch.
+
+    With one batch empty, the run is `check_sync`'s batch_norm on the other
+    replica's batch alone, and the moving statistics move. With every batch
+    empty, the outputs are empty, every parameter gradient is zero and every
+    non-trainable variable (moving statistics, renorm and zero-debias state,
+    in the cross-replica value and each replica's copy) stays as it was
+    before the first step.
+    """
+    run = result["distributed"]
+    before = run["inference"]["statistics"]
+    if any(scenario["shards"]):
+        check_sync(scenario, result)
+        for i, step in enumerate(run["steps"]):
+            for name, value in step["statistics"]["global"].items():
+                if name.split("/")[-1] in ("moving_mean", "moving_variance"):
+                    assert not np.array_equal(value, before["global"][name]), (
+                        f"{scenario['id']}: step {i} {name} did not move")
+        return
+    for i, step in enumerate(run["steps"]):
+        assert _concatenate(step["y"]).size == 0
+        for name, grads in step["grads"].items():
+            for r, grad in enumerate(grads):
+                np.testing.assert_array_equal(
+                    grad, np.zeros_like(grad),
+                    err_msg=f"{scenario['id']}: step {i} replica {r} {name}")
+        for name, value in step["statistics"]["global"].items():
+            np.testing.assert_array_equal(
+                value, before["global"][name],
+                err_msg=f"{scenario['id']}: step {i} {name} changed")
+            for r, copy in enumerate(step["statistics"]["local"][name]):
+                np.testing.assert_array_equal(
+                    copy, before["local"][name][r],
+                    err_msg=f"{scenario['id']}: step {i} replica {r} {name}")

@@ -263,22 +263,23 @@ def run_scenario(scenario, strategy_fn, session_fn=None):
     """The distributed run of `scenario` and its single-device reference.
 
     The reference is the same layer on the concatenated batch for
-    sync_batch_norm (as batch_norm) and training, and the layer on each
+    sync_batch_norm (as batch_norm; with an empty replica, the other
+    replica's batch) and training, and the layer on each
     replica's shard alone otherwise (plain layers normalize per replica).
     """
     from distribute_helpers import scenarios  # pylint: disable=import-outside-toplevel
 
     layer = REFERENCE_LAYER.get(scenario["layer"])
     if scenario["id"].startswith("train"):
-        shards = train_batch(scenario, scenarios.SHARDS)
+        shards = train_batch(scenario, scenario["shards"])
         whole = [tuple(np.concatenate(parts) for parts in zip(*shards))]
         steps = scenarios.TRAIN_STEPS
         return {
             "distributed": train(scenario, shards, steps, strategy_fn, session_fn),
             "reference": train(scenario, whole, steps, layer=layer),
         }
-    whole, shards = batch(scenario, scenarios.SHARDS)
-    if scenario["id"].startswith("sync"):
+    whole, shards = batch(scenario, scenario["shards"])
+    if scenario["id"].startswith(("sync", "empty")):
         distributed = run_layer(scenario, shards, strategy_fn, session_fn)
         reference = [run_layer(scenario, [whole], layer=layer)]
     else:

@@ -18,12 +18,24 @@ SHARDS = (3, 5)
 TRAIN_STEPS = 3
 
 
-def scenario(prefix, layer, kwargs, tail, flag="static", api="run", dtype="float32"):
-    """A scenario dict; `prefix` ("replica", "sync", "train") picks its check."""
+def scenario(
+    prefix,
+    layer,
+    kwargs,
+    tail,
+    flag="static",
+    api="run",
+    dtype="float32",
+    shards=SHARDS,
+):
+    """A scenario dict; `prefix` ("replica", "sync", "train", "empty") picks
+    its check, `shards` the per-replica batch sizes."""
     parts = [prefix, layer, "x".join(map(str, tail)), flag, api]
     parts += [f"{k}={_short(v)}" for k, v in sorted(kwargs.items())]
     if dtype != "float32":
         parts.append(dtype)
+    if tuple(shards) != SHARDS:
+        parts.append("shards=" + ",".join(map(str, shards)))
     return dict(
         id="-".join(parts),
         layer=layer,
@@ -32,6 +44,7 @@ def scenario(prefix, layer, kwargs, tail, flag="static", api="run", dtype="float
         flag=flag,
         api=api,
         dtype=dtype,
+        shards=list(shards),
     )
 
 
@@ -98,6 +111,26 @@ SYNC.append(
     scenario("sync", "sync_batch_norm", {"scale": True}, (2, 2, 3), dtype="float16")
 )
 
+# sync_batch_norm with an empty replica batch: the replica contributes
+# nothing (the run equals batch_norm on the other replica's batch alone), and
+# when every replica's batch is empty the moving statistics stay unchanged.
+# The flag is a placeholder, so that the run reads the statistics before the
+# first training step.
+EMPTY_REPLICA = [
+    scenario("empty", "sync_batch_norm", kwargs, tail, "placeholder", api,
+             shards=shards)
+    for kwargs, tail, api, shards in [
+        ({"scale": True}, (2, 2, 3), "run", (0, 5)),
+        ({"scale": True, "updates_collections": None}, (4,), "call", (5, 0)),
+        ({"zero_debias_moving_mean": True}, (3, 2), "run", (0, 5)),
+        ({"batch_weights": "data", "scale": True}, (2, 3), "call", (0, 5)),
+        ({"renorm": True, "scale": True}, (2, 2, 3), "run", (0, 5)),
+        ({"scale": True}, (2, 2, 3), "run", (0, 0)),
+        ({"scale": True, "updates_collections": None}, (4,), "call", (0, 0)),
+        ({"renorm": True, "scale": True}, (3, 2), "run", (0, 0)),
+    ]
+]
+
 # A few SGD steps of a small model; every variable must end as in the
 # single-device run on the whole batch. Per-sample normalizations (group,
 # instance, layer norm) need no communication for that; batch norm needs the
@@ -142,7 +175,7 @@ MULTI_WORKER_IDS = [
 
 
 def by_id(scenario_id):
-    for item in PER_REPLICA + SYNC + TRAIN + SWITCHABLE:
+    for item in PER_REPLICA + SYNC + TRAIN + SWITCHABLE + EMPTY_REPLICA:
         if item["id"] == scenario_id:
             return item
     raise KeyError(scenario_id)
@@ -154,4 +187,5 @@ def check_for(scenario_id):
         "replica": "check_per_replica",
         "sync": "check_sync",
         "train": "check_train",
+        "empty": "check_empty_replica",
     }[scenario_id.split("-")[0]]
