@@ -495,7 +495,8 @@ class _GlobalStatistics(object):
         variables = self._variables
         stddev = tf.sqrt(self.variance + self._epsilon)
         renorm_stddev = tf.maximum(
-            variables.value("renorm_stddev"), tf.sqrt(self._epsilon)
+            variables.value("renorm_stddev"),
+            tf.sqrt(tf.cast(self._epsilon, stddev.dtype)),
         )
         r = stddev / renorm_stddev
         d = (self.mean - variables.value("renorm_mean")) / renorm_stddev

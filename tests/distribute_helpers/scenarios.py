@@ -94,9 +94,18 @@ SYNC = [
         ),
     )
 ]
-SYNC.append(
-    scenario("sync", "sync_batch_norm", {"scale": True}, (2, 2, 3), dtype="float16")
-)
+SYNC += [
+    scenario("sync", "sync_batch_norm", {"scale": True}, (2, 2, 3), dtype="float16"),
+    # float64 renorm once failed here (a float32 sqrt(epsilon)); batch_norm ran.
+    scenario(
+        "sync",
+        "sync_batch_norm",
+        {"renorm": True, "scale": True},
+        (2, 2, 3),
+        "placeholder",
+        dtype="float64",
+    ),
+]
 
 # A few SGD steps of a small model; every variable must end as in the
 # single-device run on the whole batch. Per-sample normalizations (group,
