@@ -1,4 +1,18 @@
-"""tf.contrib.layers.batch_norm, as TensorFlow 1.x had it."""
+"""tf.contrib.layers.batch_norm, as TensorFlow 1.x had it.
+
+A call runs `engine.validate` (the `Options`), then `build_batch_norm`:
+`engine.choose_path` picks TF1's implementation, one of
+
+* `_fused_path`: tf.contrib.layers' own call of the fused kernel (rank 2
+  and 4 with zero-debias or custom `updates_collections`);
+* `_layer_path`: tf.layers' `BatchNormalization` (the default, e.g. for
+  rank 4: `BatchNormalization._call_fused`);
+* `_moments_path`: the moments (batch weights), also `sync_batch_norm`'s
+  for every path, with the global moments.
+
+`engine` is `contrib_norm._core.batch_norm`; the updates are built by
+`contrib_norm._core.moving_averages`.
+"""
 
 import tensorflow as tf
 
