@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+from contrib_norm._core import moments as moments_lib
 from contrib_norm.framework.arg_scope import add_arg_scope
 
 __all__ = ["selu", "alpha_dropout", "dropout_selu", "SELU_ALPHA", "SELU_SCALE"]
@@ -22,8 +23,6 @@ _SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
 # value dropped units are set to. This is the literal tf.contrib.nn and the
 # paper code used (the double product -SELU_SCALE * SELU_ALPHA).
 _ALPHA_PRIME = -1.7580993408473766
-
-_HALF_DTYPES = (tf.float16, tf.bfloat16)
 
 
 def _float_tensor(value, arg, fn):
@@ -231,7 +230,7 @@ def selu(features, name=None):
     """
     with tf.compat.v1.name_scope(name, "selu", [features]) as scope:
         x = _float_tensor(features, "features", "selu")
-        compute_dtype = tf.float32 if x.dtype in _HALF_DTYPES else x.dtype
+        compute_dtype = moments_lib.compute_dtype(x.dtype)
         xc = tf.cast(x, compute_dtype) if compute_dtype != x.dtype else x
         scale = tf.constant(SELU_SCALE, dtype=compute_dtype, name="scale")
         scale_alpha = tf.constant(_SELU_SCALE_ALPHA, dtype=compute_dtype,

@@ -9,15 +9,11 @@ inference. Shared by test_batch_norm.py and test_batch_normalization.py.
 import numpy as np
 import tensorflow as tf
 
+import tolerances
+
 EPSILON = 1e-3
 # (rtol, atol) of a result against the float64 reference, per input dtype.
-TOLERANCES = {
-    # float64: TF casts 1 - decay from a float32 constant, as TF1 did.
-    "float64": dict(rtol=1e-7, atol=1e-7),
-    "float32": dict(rtol=1e-4, atol=1e-4),
-    "float16": dict(rtol=1e-2, atol=2e-2),
-    "bfloat16": dict(rtol=5e-2, atol=8e-2),
-}
+TOLERANCES = tolerances.row("batch_norm_reference")
 
 
 def fast_session_config():

@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 import contrib_norm.layers
+import tolerances
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "golden"
 _GraphKeys = tf.compat.v1.GraphKeys
@@ -25,9 +26,10 @@ _BASE_COLLECTIONS = {
     _GraphKeys.MODEL_VARIABLES,
 }
 _FLAG_NAME = {"batch_norm": "is_training", "batch_normalization": "training"}
-_TOLERANCE = {  # (rtol, atol) for values, then for gradients.
-    "float32": ((1e-5, 1e-5), (1e-4, 1e-4)),
-    "float16": ((1e-2, 1e-2), (1e-2, 1e-2)),
+# (rtol, atol) for values, then for gradients.
+_TOLERANCE = {
+    dtype: (value, tolerances.TABLE["golden_gradient"][dtype])
+    for dtype, value in tolerances.TABLE["golden"].items()
 }
 
 

@@ -12,15 +12,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import tolerances
+
 # (rtol, atol) of a float32 / half result against the float64 reference.
-TOLERANCES = {
-    "float64": dict(rtol=1e-9, atol=1e-9),
-    "float32": dict(rtol=1e-4, atol=1e-4),
-    "float16": dict(rtol=1e-2, atol=1e-2),
-    "bfloat16": dict(rtol=5e-2, atol=5e-2),
-}
+TOLERANCES = tolerances.row("reference")
 # Our float64 gradients against central differences of our float64 loss.
-GRADIENT_TOLERANCE = dict(rtol=1e-6, atol=1e-6)
+GRADIENT_TOLERANCE = tolerances.of("numerical_gradient")
 _DELTA = 1e-5
 
 

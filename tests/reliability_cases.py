@@ -65,7 +65,7 @@ _GraphKeys = tf.compat.v1.GraphKeys
 ALPHA_PRIME = -1.7580993408473766
 DROPOUT_SEED = (1, 2)  # graph-level and op-level seeds of the dropout ops
 # (rtol, atol) of a result against the float64 reference, per input dtype.
-TOLERANCES = dict(norm_reference.TOLERANCES, float64=dict(rtol=1e-9, atol=1e-9))
+TOLERANCES = norm_reference.TOLERANCES
 
 
 class NotApplicable(str):

@@ -63,6 +63,12 @@ SYNC_CASES = [
     _case("sync", {"scale": True}, "NHWC", (2, 3), flag="placeholder"),
     _case("sync", {"scale": True}, "NCHW", (3, 2, 2), dtype="float16"),
     _case("sync", {"batch_weights": "data"}, "NHWC", (2, 2, 3), dtype="float16"),
+    # float64 renorm once failed under a strategy (a float32 sqrt(epsilon)).
+    _case("sync", {"renorm": True, "scale": True}, "NHWC", (2, 2, 3), dtype="float64"),
+    _case("sync", {"renorm": True}, "NCHW", (3,), flag="placeholder", dtype="float64"),
+    # An adjustment of the last axis's shape is not moved to the channels.
+    _case("sync", {"adjustment": "adjust", "scale": True}, "NCHW", (3, 2, 4)),
+    _case("sync", {"adjustment": "adjust", "renorm": True}, "NHWC", (2, 3)),
 ]
 
 

@@ -27,14 +27,15 @@ from hypothesis import strategies as st
 
 import norm_reference
 import reliability_cases as cases
+import tolerances
 
 # Every example builds a graph: fewer per function than the profile's.
 FEW = max(1, settings.default.max_examples * 2 // 5)
 FEWER = max(1, settings.default.max_examples // 4)
-GRADIENT_TOLERANCE = dict(rtol=1e-5, atol=1e-6)
+GRADIENT_TOLERANCE = tolerances.of("property_gradient")
 GRADIENT_DELTA = 1e-5
 MAX_GRADIENT_SIZE = 48
-LAYOUT_TOLERANCE = dict(rtol=1e-10, atol=1e-10)
+LAYOUT_TOLERANCE = tolerances.of("layout")
 DTYPES = ("float32", "float64")
 
 

@@ -13,7 +13,10 @@ Nothing here is public API. Each module has one job:
 * ``params``       -- beta, gamma and the other learned parameters.
 * ``axes``         -- spatial / channels axes and int checks of axis args.
 * ``batch_statistics`` -- batch statistics in training, moving ones in
-  inference, for a batch-norm branch (switchable norm).
+  inference, and their updates (batch_norm's moments path, switchable norm).
+* ``batch_norm``   -- the batch-norm engine of batch_norm, sync_batch_norm
+  and tf.layers' BatchNormalization: validation, the path selector, the
+  variables, the fused kernel and Batch Renormalization.
 * ``legacy_layer`` -- the naming / scoping / update bookkeeping of the
   ``tf.compat.v1.layers.Layer`` base class, without Keras.
 * ``distribute``   -- tf.distribute replica contexts and the moments of the

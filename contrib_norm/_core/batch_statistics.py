@@ -21,6 +21,7 @@ def batch_or_moving(
     moving_variance,
     make_updates,
     updates_collections,
+    gate,
 ):
     """The statistics to normalize with, wiring the updates in training.
 
@@ -32,11 +33,12 @@ def batch_or_moving(
       moving_mean: the moving-mean variable.
       moving_variance: the moving-variance variable.
       make_updates: `make_updates(moving_mean, moving_variance, mean,
-        variance)` builds the update ops of the moving variables towards the
-        batch statistics and returns them as a tuple of two
+        variance, gate)` builds the update ops of the moving variables
+        towards the batch statistics and returns them as a tuple of two
         (`exponential_updates` or `cumulative_updates`).
       updates_collections: collections for the update ops, or None to run
         them in place (the batch statistics then depend on them).
+      gate: the updates' `moving_averages.update_gate`.
 
     Returns:
       `(mean, variance)`: the batch's when training, else the moving ones,
@@ -44,32 +46,18 @@ def batch_or_moving(
       batch statistics are expected in it.
     """
 
-    def stale():
-        return tf.identity(moving_mean), tf.identity(moving_variance)
-
     def stale_statistics():
-        return tuple(moments_lib.upcast(value) for value in stale())
+        return tuple(
+            moments_lib.upcast(tf.identity(value))
+            for value in (moving_mean, moving_variance)
+        )
 
     if not training_flag.needs_training_branch(is_training):
         return stale_statistics()
     mean, variance = batch_statistics()
-
-    def forced_result(update_ops):
-        with tf.control_dependencies(update_ops):
-            return tf.identity(mean), tf.identity(variance)
-
-    in_place = moving_averages.wire_updates(
-        is_training,
-        lambda: make_updates(moving_mean, moving_variance, mean, variance),
-        stale,
-        updates_collections,
-        forced_result,
-        stale_statistics,
-    )
-    if in_place is not None:
-        return in_place
-    return training_flag.smart_cond(
-        is_training, lambda: (mean, variance), stale_statistics
+    updates = make_updates(moving_mean, moving_variance, mean, variance, gate)
+    return moving_averages.collect_or_force(
+        updates, updates_collections, (mean, variance), is_training, stale_statistics
     )
 
 
@@ -80,12 +68,14 @@ def exponential_updates(decay, zero_debias_mean=False):
     `moving_averages.assign_moving_average`).
     """
 
-    def make_updates(moving_mean, moving_variance, mean, variance):
+    def make_updates(moving_mean, moving_variance, mean, variance, gate=None):
         return (
             moving_averages.assign_moving_average(
-                moving_mean, mean, decay, zero_debias=zero_debias_mean
+                moving_mean, mean, decay, zero_debias=zero_debias_mean, gate=gate
             ),
-            moving_averages.assign_moving_average(moving_variance, variance, decay),
+            moving_averages.assign_moving_average(
+                moving_variance, variance, decay, gate=gate
+            ),
         )
 
     return make_updates
@@ -111,7 +101,7 @@ def cumulative_updates(count):
         the start.
     """
 
-    def make_updates(moving_mean, moving_variance, mean, variance):
+    def make_updates(moving_mean, moving_variance, mean, variance, gate=None):
         with tf.compat.v1.name_scope(None, "AssignCumulativeAvg"):
             dtype = moving_mean.dtype.base_dtype
             new_count = tf.identity(count) + tf.ones([], count.dtype)
@@ -126,15 +116,13 @@ def cumulative_updates(count):
                 + weight * (1.0 - weight) * tf.square(delta)
             )
             # The assignments go through moving_averages, so that they are
-            # gated by a run-time training flag under tf.distribute like
-            # every other update (assigning directly, they ran even when the
-            # flag was False).
+            # gated like every other update.
             with tf.control_dependencies([new_mean, new_variance]):
-                count_update = moving_averages.assign(count, new_count)
+                count_update = moving_averages.assign(count, new_count, gate=gate)
             with tf.control_dependencies([count_update]):
                 return (
-                    moving_averages.assign(moving_mean, new_mean),
-                    moving_averages.assign(moving_variance, new_variance),
+                    moving_averages.assign(moving_mean, new_mean, gate=gate),
+                    moving_averages.assign(moving_variance, new_variance, gate=gate),
                 )
 
     return make_updates

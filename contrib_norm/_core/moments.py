@@ -20,7 +20,7 @@ import tensorflow as tf
 
 from contrib_norm._core import gradients as gradients_lib
 
-_HALF_TYPES = (tf.float16, tf.bfloat16)
+HALF_DTYPES = (tf.float16, tf.bfloat16)
 
 
 def moments(x, axes, keepdims=False, weights=None):
@@ -60,7 +60,7 @@ def moments(x, axes, keepdims=False, weights=None):
       `(mean, variance)`, in the dtype of `x`.
     """
     dtype = x.dtype.base_dtype
-    if dtype in _HALF_TYPES:
+    if dtype in HALF_DTYPES:
         x = tf.cast(x, tf.float32)
     axes = sorted(int(a) % x.shape.rank for a in axes)
     if weights is None:
@@ -72,7 +72,7 @@ def moments(x, axes, keepdims=False, weights=None):
         mean, variance = _weighted_mean_and_variance(x, axes, weights)
     if not keepdims:
         mean, variance = tf.squeeze(mean, axes), tf.squeeze(variance, axes)
-    if dtype in _HALF_TYPES:
+    if dtype in HALF_DTYPES:
         mean, variance = tf.cast(mean, dtype), tf.cast(variance, dtype)
     return mean, variance
 
@@ -164,7 +164,7 @@ def _weighted_mean_and_variance(x, axes, weights):
 def compute_dtype(dtype):
     """The dtype statistics are computed in: float32 for float16/bfloat16."""
     dtype = tf.as_dtype(dtype).base_dtype
-    return tf.float32 if dtype in _HALF_TYPES else dtype
+    return tf.float32 if dtype in HALF_DTYPES else dtype
 
 
 def upcast(x):

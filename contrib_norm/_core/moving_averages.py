@@ -2,6 +2,8 @@
 
 One place for every family's moving averages:
 
+* `update_gate`: when the updates of one layer call run. Every update
+  function here takes that gate as an explicit argument.
 * `assign_moving_average`: tf.contrib.layers' rule (TensorFlow's
   `moving_averages.assign_moving_average`), with the optional zero-debias
   of Kingma & Ba (2015) that keeps the legacy `<var>/biased` and
@@ -11,46 +13,32 @@ One place for every family's moving averages:
   own copy of a sync-on-read variable (reading it across replicas gives the
   mean).
 * `assign` and `assign_new_value`: set a variable to a value computed
-  elsewhere (switchable norm's cumulative average, renorm's variance),
-  subject to the same gating as the moving averages.
-* `wire_updates`: the legacy choice between adding update ops to a
+  elsewhere (switchable norm's cumulative average, renorm's variance).
+* `collect_or_force`: the legacy choice between adding update ops to a
   collection and forcing them in place through control dependencies.
 
-An empty batch (a zero-size input, as detection models produce) has no
-statistics (its moments are NaN): while a layer builds its updates inside
-`skip_empty_batch(inputs)`, every update here leaves its variable (and the
-zero-debias helpers) exactly unchanged when the batch has no elements. This
-is the one place where that is decided. NaN or Inf values in a non-empty
-input are not filtered: they reach the moving statistics, as in TF1.
-
-Under a tf.distribute strategy (see `_core.distribute`):
+The gate is a bool tensor, or None (always run): the training flag where it
+is only known at run time, and'ed with the batch having elements. An empty
+batch (a zero-size input, as detection models produce) has no statistics
+(its moments are NaN): every update leaves its variable (and the
+zero-debias helpers) exactly unchanged then. NaN or Inf values in a
+non-empty input are not filtered: they reach the moving statistics, as in
+TF1. A gated update is a `tf.cond` around the assignment, inside each
+device's update for a mirrored variable (after the `merge_call`, which
+cannot sit in a `tf.cond` branch), so the updates are built the same way
+with or without a tf.distribute strategy (see `_core.distribute`):
 
 * a sync-on-read variable (`tf.VariableSynchronization.ON_READ`) is updated
   in the replica, on its own copy, by both rules (no communication; reading
   it in the cross-replica context gives the mean over replicas);
-* any other variable is updated through `merge_call`, which cannot sit in a
-  `tf.cond` branch. With a tensor training flag `wire_updates` therefore
-  builds the updates outside the `tf.cond` and gates each one with the flag
-  instead: every update function here, called while `wire_updates` builds
-  gated updates, wraps its assignment in a `tf.cond` on the flag (inside
-  each device's update for a mirrored variable, after the `merge_call`).
-  Without a strategy nothing changes.
+* any other variable is updated through `merge_call`.
 """
-
-import contextlib
-import threading
 
 import tensorflow as tf
 
 from contrib_norm._core import distribute
 from contrib_norm._core import training_flag
 from contrib_norm._core import variables as variables_lib
-
-# The training flag gating the updates being built by `wire_updates` in a
-# replica context, per thread (MirroredStrategy runs each replica function
-# in its own thread).
-_GATE = threading.local()
-
 
 def _one_minus(decay, dtype):
     one_minus_decay = tf.convert_to_tensor(1.0 - decay, name="decay")
@@ -65,50 +53,42 @@ def _is_sync_on_read(variable):
     )
 
 
-def _current_gate():
-    return getattr(_GATE, "flag", None)
-
-
-@contextlib.contextmanager
-def skip_empty_batch(inputs=None, count=None):
-    """Makes the updates built inside a no-op for an empty batch.
+def update_gate(is_training=True, inputs=None, count=None):
+    """The gate of the updates of one layer call (see the module docstring).
 
     Args:
+      is_training: the training flag (bool, bool tensor or placeholder); a
+        static True adds nothing (the caller builds no updates for False).
       inputs: the layer's input; the batch is empty when it has no elements.
       count: instead of `inputs`, the number of elements the statistics are
         reduced over (e.g. summed over replicas).
 
-    Where the shape says statically that the batch is not empty, nothing is
-    added to the graph.
+    Returns:
+      A scalar bool tensor, or None where the updates always run (a static
+      flag, and a batch statically not empty).
     """
-    if count is None:
-        if inputs.shape.is_fully_defined() and inputs.shape.num_elements() > 0:
-            nonempty = None
-        else:
-            nonempty = tf.size(inputs, out_type=tf.int64) > 0
-    else:
+    if count is not None:
         nonempty = tf.convert_to_tensor(count) > 0
-    previous = getattr(_GATE, "nonempty", None)
-    _GATE.nonempty = nonempty
-    try:
-        yield
-    finally:
-        _GATE.nonempty = previous
+    elif inputs is None or (
+        inputs.shape.is_fully_defined() and inputs.shape.num_elements() > 0
+    ):
+        nonempty = None
+    else:
+        nonempty = tf.size(inputs, out_type=tf.int64) > 0
+    if training_flag.static_value(is_training) is not None:
+        return nonempty
+    flag = tf.convert_to_tensor(is_training)
+    return flag if nonempty is None else tf.logical_and(flag, nonempty)
 
 
-def _gated(update_fn):
-    """`update_fn`, run only when the current gate (training flag) is True
-    and the batch (see `skip_empty_batch`) is not empty."""
-    flag = _current_gate()
-    nonempty = getattr(_GATE, "nonempty", None)
-    if nonempty is not None:
-        flag = nonempty if flag is None else tf.logical_and(flag, nonempty)
-    if flag is None:
+def _gated(update_fn, gate):
+    """`update_fn`, run only when `gate` (None: always) is True."""
+    if gate is None:
         return update_fn
 
     def gated_update(var, val):
         return tf.cond(
-            flag,
+            gate,
             lambda: tf.identity(update_fn(var, val)),
             lambda: tf.identity(var),
         )
@@ -116,7 +96,9 @@ def _gated(update_fn):
     return gated_update
 
 
-def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
+def assign_moving_average(
+    variable, value, decay, zero_debias=False, name=None, gate=None
+):
     """Updates `variable` towards `value` with the given `decay`; returns it.
 
     Args:
@@ -127,6 +109,8 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
         set `variable` to accumulator / (1 - decay^step), so that early values
         are not pulled towards the zero initial value.
       name: optional name scope (default "AssignMovingAvg").
+      gate: None, or a bool tensor: update only when it is True (see
+        `update_gate`).
 
     In a tf.distribute replica context a sync-on-read `variable` (and its
     zero-debias helpers) is updated on this replica's copy; any other is
@@ -158,14 +142,14 @@ def assign_moving_average(variable, value, decay, zero_debias=False, name=None):
                     var, (var - val) * one_minus_decay, name=scope
                 )
 
-        return _update(variable, value, update_fn)
+        return _update(variable, value, update_fn, gate)
 
 
-def assign(variable, value, name=None):
+def assign(variable, value, name=None, gate=None):
     """Sets `variable` to `value` (cast to its dtype); returns the new value.
 
-    Like the other updates here, it is gated by the training flag while
-    `wire_updates` builds gated updates, and in a tf.distribute replica
+    Like the other updates here, it runs only when `gate` (None: always) is
+    True, and in a tf.distribute replica
     context a variable that is not sync-on-read is set once, through
     `merge_call`, to the mean of the replicas' values (what assigning a
     MEAN-aggregated variable in a replica context does).
@@ -176,17 +160,17 @@ def assign(variable, value, name=None):
         def update_fn(var, val):
             return tf.compat.v1.assign(var, val, name=scope)
 
-        return _update(variable, value, update_fn)
+        return _update(variable, value, update_fn, gate)
 
 
-def _update(variable, value, update_fn):
+def _update(variable, value, update_fn, gate):
     """Applies `update_fn(variable, value)`, gated, once across replicas.
 
     In a replica context a variable that is not sync-on-read is updated
     through `merge_call`, with `value` averaged over replicas; a sync-on-read
     one (and any variable outside a strategy) directly.
     """
-    update_fn = _gated(update_fn)
+    update_fn = _gated(update_fn, gate)
     if distribute.in_replica_context() and not _is_sync_on_read(variable):
 
         def merge_fn(strategy, var, val):
@@ -269,11 +253,12 @@ def _zero_debias_update(variable, value, one_minus_decay, biased, local_step):
     )
 
 
-def assign_moving_average_local(variable, value, momentum):
+def assign_moving_average_local(variable, value, momentum, gate=None):
     """tf.layers' update, `variable -= (variable - value) * (1 - momentum)`.
 
     Applied to this replica's copy only (moving statistics of the tf.layers
-    family are sync-on-read variables with MEAN aggregation).
+    family are sync-on-read variables with MEAN aggregation). It runs only
+    when `gate` (None: always) is True.
     """
     with tf.compat.v1.name_scope(None, "AssignMovingAvg") as scope:
         one_minus = _one_minus(momentum, variable.dtype.base_dtype)
@@ -283,84 +268,50 @@ def assign_moving_average_local(variable, value, momentum):
             with tf.compat.v1.colocate_with(var):
                 return tf.compat.v1.assign_sub(var, delta, name=scope)
 
-        return _gated(update_fn)(variable, value)
+        return _gated(update_fn, gate)(variable, value)
 
 
-def assign_new_value(variable, value):
+def assign_new_value(variable, value, gate=None):
+    """Sets `variable` to `value` on this replica's copy, when `gate` (None:
+    always) is True."""
     with tf.compat.v1.name_scope(None, "AssignNewValue") as scope:
 
         def update_fn(var, val):
             with tf.compat.v1.colocate_with(var):
                 return tf.compat.v1.assign(var, val, name=scope)
 
-        return _gated(update_fn)(variable, value)
+        return _gated(update_fn, gate)(variable, value)
 
 
-def wire_updates(
-    is_training,
-    make_updates,
-    stale_values,
-    updates_collections,
-    forced_result,
-    idle_result,
-):
-    """Wires moving-statistics updates the way tf.contrib.layers did.
-
-    With `updates_collections` set, the update ops (or, when `is_training` is
-    a tensor that turns out False, the unchanged variables) are added to those
-    collections and None is returned: the caller keeps its own result. With
-    `updates_collections=None` the updates are forced in place: the result is
-    `forced_result(update_ops)` when training, else `idle_result()`.
+def collect_or_force(updates, updates_collections, result, is_training, idle=None):
+    """Wires update ops the way tf.contrib.layers did.
 
     Args:
+      updates: the (gated) update ops.
+      updates_collections: collection name(s) the updates are added to, or
+        None to force them in place.
+      result: the layer's result in training: a tensor or a tuple of them.
       is_training: the training flag (bool, bool tensor or placeholder).
-      make_updates: builds the update ops; returns a tuple.
-      stale_values: returns the moving variables, same structure.
-      updates_collections: collection name(s), or None for in-place updates.
-      forced_result: builds the layer's result under the given control inputs.
-      idle_result: builds the layer's result when not training.
+      idle: builds the result when not training (None: `result`).
 
     Returns:
-      None when the updates were collected, else the in-place result.
+      In training, `result`, computed after the updates when they are forced
+      in place (`tf.identity` of its tensors); else `idle()`. A `tf.cond`
+      chooses when the flag is a tensor (and the result is not `result`
+      itself).
     """
-    gate = _merge_call_gate(is_training)
-    if updates_collections is None:
-        if gate is not None:
-            update_ops = list(_build_gated(gate, make_updates))
-            return training_flag.smart_cond(
-                is_training, lambda: forced_result(update_ops), idle_result
-            )
-        return training_flag.smart_cond(
-            is_training, lambda: forced_result(list(make_updates())), idle_result
-        )
-    if gate is not None:
-        updates = _build_gated(gate, make_updates)
-    else:
-        updates = training_flag.smart_cond(is_training, make_updates, stale_values)
-    for update in updates:
-        tf.compat.v1.add_to_collections(updates_collections, update)
-    return None
+    if updates_collections is not None:
+        for update in updates:
+            tf.compat.v1.add_to_collections(updates_collections, update)
+        if idle is None:
+            return result
 
+    def forced():
+        if updates_collections is not None:
+            return result
+        with tf.control_dependencies(list(updates)):
+            if isinstance(result, tuple):
+                return tuple(tf.identity(t) for t in result)
+            return tf.identity(result)
 
-def _merge_call_gate(is_training):
-    """The flag tensor when updates must be gated instead of put in a tf.cond.
-
-    That is in a replica context with a training flag only known at run time:
-    a `merge_call` (the update of a mirrored variable) cannot be built in a
-    `tf.cond` branch.
-    """
-    if distribute.in_replica_context() and training_flag.static_value(
-        is_training
-    ) is None:
-        return tf.convert_to_tensor(is_training)
-    return None
-
-
-def _build_gated(gate, make_updates):
-    """Calls `make_updates` with `gate` guarding every update it builds."""
-    previous = _current_gate()
-    _GATE.flag = gate
-    try:
-        return make_updates()
-    finally:
-        _GATE.flag = previous
+    return training_flag.smart_cond(is_training, forced, idle or (lambda: result))

@@ -22,6 +22,7 @@ def model_param(
     trainable,
     aggregation=tf.VariableAggregation.NONE,
     regularizer=None,
+    synchronization=tf.VariableSynchronization.AUTO,
 ):
     """Gets or creates the model variable `name` in the current scope."""
     return variables_lib.model_variable(
@@ -35,6 +36,7 @@ def model_param(
         collections=variables_lib.collections_for(variables_collections, name),
         trainable=trainable,
         aggregation=aggregation,
+        synchronization=synchronization,
     )
 
 

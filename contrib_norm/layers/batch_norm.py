@@ -1,9 +1,22 @@
-"""tf.contrib.layers.batch_norm, as TensorFlow 1.x had it."""
+"""tf.contrib.layers.batch_norm, as TensorFlow 1.x had it.
 
-import collections
+A call runs `engine.validate` (the `Options`), then `build_batch_norm`:
+`engine.choose_path` picks TF1's implementation, one of
+
+* `_fused_path`: tf.contrib.layers' own call of the fused kernel (rank 2
+  and 4 with zero-debias or custom `updates_collections`);
+* `_layer_path`: tf.layers' `BatchNormalization` (the default, e.g. for
+  rank 4: `BatchNormalization._call_fused`);
+* `_moments_path`: the moments (batch weights), also `sync_batch_norm`'s
+  for every path, with the global moments.
+
+`engine` is `contrib_norm._core.batch_norm`; the updates are built by
+`contrib_norm._core.moving_averages`.
+"""
 
 import tensorflow as tf
 
+from contrib_norm._core import batch_norm as engine
 from contrib_norm._core import batch_statistics
 from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import moments as moments_lib
@@ -14,35 +27,8 @@ from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import DATA_FORMAT_NCHW
 from contrib_norm._core.data_format import DATA_FORMAT_NHWC
 from contrib_norm._core.data_format import channels_axis
-from contrib_norm._core.data_format import validate_data_format
 from contrib_norm.framework.arg_scope import add_arg_scope
 from contrib_norm.layers.batch_normalization import BatchNormalization
-from contrib_norm.layers.batch_normalization import _check_renorm_clipping
-
-_UPDATE_OPS = tf.compat.v1.GraphKeys.UPDATE_OPS
-_PARAM_NAMES = ("beta", "gamma", "moving_mean", "moving_variance")
-_REGULARIZED_PARAMS = ("beta", "gamma")
-
-# The arguments every implementation reads, validated once by `batch_norm`.
-_Options = collections.namedtuple(
-    "_Options",
-    [
-        "decay",
-        "center",
-        "scale",
-        "epsilon",
-        "param_initializers",
-        "param_regularizers",
-        "updates_collections",
-        "is_training",
-        "reuse",
-        "variables_collections",
-        "trainable",
-        "data_format",
-        "zero_debias_moving_mean",
-        "scope",
-    ],
-)
 
 
 @add_arg_scope
@@ -55,7 +41,7 @@ def batch_norm(
     activation_fn=None,
     param_initializers=None,
     param_regularizers=None,
-    updates_collections=_UPDATE_OPS,
+    updates_collections=engine.UPDATE_OPS,
     is_training=True,
     reuse=None,
     variables_collections=None,
@@ -182,188 +168,46 @@ def batch_norm(
       TypeError: if `inputs` is not floating point, `is_training` is not a
         bool or bool tensor, or a dict argument is not a dict.
     """
-    inputs, rank = _validate_arguments(
-        "batch_norm",
-        inputs,
-        param_initializers=param_initializers,
-        param_regularizers=param_regularizers,
-        variables_collections=variables_collections,
-        is_training=is_training,
-        data_format=data_format,
-        renorm=renorm,
-        renorm_clipping=renorm_clipping,
-        batch_weights=batch_weights,
-        zero_debias_moving_mean=zero_debias_moving_mean,
-        updates_collections=updates_collections,
-        decay=decay,
-        epsilon=epsilon,
-        renorm_decay=renorm_decay,
-    )
-    options = _Options(
-        decay=decay,
-        center=center,
-        scale=scale,
-        epsilon=epsilon,
-        param_initializers=dict(param_initializers or {}),
-        param_regularizers=dict(param_regularizers or {}),
-        updates_collections=updates_collections,
-        is_training=is_training,
-        reuse=reuse,
-        variables_collections=variables_collections,
-        trainable=trainable,
-        data_format=data_format,
-        zero_debias_moving_mean=zero_debias_moving_mean,
-        scope=scope,
-    )
 
-    fused = True if fused is None else fused
-    possible_to_fuse = (
-        batch_weights is None
-        and not renorm
-        and rank in (2, 4)
-        and adjustment is None
-        and inputs.dtype.base_dtype != tf.float64
-    )
-    # An empty batch leaves the moving statistics unchanged.
-    with moving_averages.skip_empty_batch(inputs):
-        if (
-            fused
-            and possible_to_fuse
-            and (
-                zero_debias_moving_mean
-                or rank == 2
-                or updates_collections != _UPDATE_OPS
-            )
-        ):
-            outputs, sc = _fused_path(inputs, options)
-        elif (
-            batch_weights is None
-            and updates_collections == _UPDATE_OPS
-            and not zero_debias_moving_mean
-        ):
-            outputs, sc = _layer_path(
-                inputs,
-                options,
-                fused=fused,
-                renorm=renorm,
-                renorm_clipping=renorm_clipping,
-                renorm_decay=renorm_decay,
-                adjustment=adjustment,
-            )
-        else:
-            outputs, sc = _moments_path(inputs, options, batch_weights)
-    if activation_fn is not None:
-        with tf.compat.v1.name_scope(sc.original_name_scope):
-            outputs = activation_fn(outputs)
-    return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
+    # Here `locals()` holds the arguments (and, under autograph, its names).
+    return build_batch_norm(engine.validate("batch_norm", **locals()))
 
 
-def _validate_arguments(
-    function,
-    inputs,
-    param_initializers,
-    param_regularizers,
-    variables_collections,
-    is_training,
-    data_format,
-    renorm,
-    renorm_clipping,
-    batch_weights,
-    zero_debias_moving_mean,
-    updates_collections,
-    decay,
-    epsilon,
-    renorm_decay,
-):
-    """The argument checks of `batch_norm` (and `sync_batch_norm`).
+def build_batch_norm(options, moments_fn=None):
+    """`batch_norm` on validated `options` (see `engine.validate`).
+
+    Args:
+      options: the `engine.Options`.
+      moments_fn: None, or `moments_fn(x, axes, weights)` returning the
+        `(mean, variance, count)` to normalize with in training instead of
+        the batch's own (`sync_batch_norm`'s global moments). Then the
+        moments path computes whichever implementation `batch_norm` would
+        choose, with its variables (the moving statistics sync-on-read)
+        and its Bessel correction.
 
     Returns:
-      `(inputs, rank)`: the input as a floating-point tensor, and its rank.
+      The output tensor.
     """
-    validate_data_format(data_format)
-    inputs_lib.check_numbers(decay=decay, epsilon=epsilon, renorm_decay=renorm_decay)
-    inputs = inputs_lib.as_float_tensor(inputs)
-    rank = inputs_lib.known_rank(inputs)
-    inputs_lib.require_min_rank(
-        inputs, rank, 2, function, expected="rank 2 or more ([batch, channels])"
-    )
-    check_dict = variables_lib.check_dict
-    check_dict("param_initializers", param_initializers, _PARAM_NAMES)
-    check_dict("param_regularizers", param_regularizers, _REGULARIZED_PARAMS)
-    if isinstance(variables_collections, dict):
-        check_dict("variables_collections", variables_collections, _PARAM_NAMES)
-    _check_renorm_clipping(renorm_clipping)
-    training_flag.static_value(is_training)
-    if renorm and (
-        batch_weights is not None
-        or zero_debias_moving_mean
-        or updates_collections != _UPDATE_OPS
-    ):
-        raise ValueError(
-            "renorm is not supported with batch_weights, "
-            "updates_collections or zero_debias_moving_mean. "
-            f"Received: renorm={renorm!r}, batch_weights="
-            f"{batch_weights!r}, updates_collections="
-            f"{updates_collections!r}, zero_debias_moving_mean="
-            f"{zero_debias_moving_mean!r}"
-        )
-    return inputs, rank
-
-
-def _beta_and_gamma(params_shape, dtype, options, regularized):
-    """beta (if `center`) then gamma (if `scale`), else None.
-
-    `regularized`: apply `param_regularizers` (the moments path ignores them).
-    """
-    created = {}
-    for name, enabled, initializer in (
-        ("beta", options.center, tf.compat.v1.zeros_initializer()),
-        ("gamma", options.scale, tf.compat.v1.ones_initializer()),
-    ):
-        if enabled:
-            created[name] = params_lib.model_param(
-                name,
-                params_shape,
-                dtype,
-                initializer,
-                options.param_initializers,
-                options.variables_collections,
-                options.trainable,
-                aggregation=tf.VariableAggregation.MEAN,
-                regularizer=(
-                    options.param_regularizers.get(name) if regularized else None
-                ),
-            )
-    return created.get("beta"), created.get("gamma")
-
-
-def _moving_statistics(params_shape, dtype, options):
-    """Creates moving_mean and moving_variance (never partitioned)."""
-    with variables_lib.partitioner_disabled():
-        return params_lib.model_params(
-            (
-                ("moving_mean", tf.compat.v1.zeros_initializer()),
-                ("moving_variance", tf.compat.v1.ones_initializer()),
-            ),
-            params_shape,
-            dtype,
-            options.param_initializers,
-            options.variables_collections,
-            trainable=False,
-            aggregation=tf.VariableAggregation.MEAN,
-        )
-
-
-def _make_updates(options):
-    """`make_updates(moving_mean, moving_variance, mean, variance)`."""
-    return batch_statistics.exponential_updates(
-        options.decay, zero_debias_mean=options.zero_debias_moving_mean
+    path = engine.choose_path(options)
+    if moments_fn is not None:
+        outputs, sc = _moments_path(options, path, moments_fn)
+    elif path.name == engine.FUSED:
+        outputs, sc = _fused_path(options)
+    elif path.name == engine.LAYER:
+        outputs, sc = _layer_path(options)
+    else:
+        outputs, sc = _moments_path(options, path, _batch_moments)
+    if options.activation_fn is not None:
+        with tf.compat.v1.name_scope(sc.original_name_scope):
+            outputs = options.activation_fn(outputs)
+    return variables_lib.collect_named_outputs(
+        options.outputs_collections, sc.name, outputs
     )
 
 
-def _fused_path(inputs, options):
+def _fused_path(options):
     """tf.contrib.layers' own fused implementation (rank 2 and 4)."""
-    data_format = options.data_format
+    inputs, data_format = options.inputs, options.data_format
     with tf.compat.v1.variable_scope(
         options.scope, "BatchNorm", [inputs], reuse=options.reuse
     ) as sc:
@@ -384,57 +228,53 @@ def _fused_path(inputs, options):
                 else [-1, 1, 1, channels]
             )
             inputs = tf.reshape(inputs, new_shape)
-        params_shape = [channels]
         # float32 parameters, also for float16 / bfloat16 inputs.
-        param_dtype = tf.float32
-        beta, gamma = _beta_and_gamma(params_shape, param_dtype, options, True)
-        if beta is None:
-            beta = tf.constant(0.0, param_dtype, params_shape)
-        if gamma is None:
-            gamma = tf.constant(1.0, param_dtype, params_shape)
-        moving_mean, moving_variance = _moving_statistics(
-            params_shape, param_dtype, options
-        )
-
-        def fused(is_training, **statistics):
-            return tf.compat.v1.nn.fused_batch_norm(
-                inputs,
-                gamma,
-                beta,
-                epsilon=options.epsilon,
-                is_training=is_training,
-                data_format=data_format,
-                **statistics,
-            )
-
-        outputs, mean, variance = training_flag.smart_cond(
+        beta, gamma = engine.beta_and_gamma([channels], tf.float32, options, True)
+        statistics = engine.moving_statistics([channels], tf.float32, options)
+        moving_mean = statistics.moving_mean
+        moving_variance = statistics.moving_variance
+        outputs, mean, variance = engine.fused_batch_norm(
+            inputs,
+            gamma,
+            beta,
+            moving_mean,
+            moving_variance,
+            options.epsilon,
+            data_format,
             options.is_training,
-            lambda: fused(True),
-            lambda: fused(False, mean=moving_mean, variance=moving_variance),
         )
-
-        def forced_result(update_ops):
-            with tf.control_dependencies(update_ops):
-                return tf.identity(outputs)
-
         if training_flag.needs_training_branch(options.is_training):
+            # An empty batch leaves the moving statistics unchanged.
+            gate = moving_averages.update_gate(options.is_training, original_inputs)
             # `variance` is Bessel-corrected by the fused kernel, as in TF1.
-            in_place = moving_averages.wire_updates(
-                options.is_training,
-                lambda: _make_updates(options)(
-                    moving_mean, moving_variance, mean, variance
-                ),
-                lambda: (moving_mean, moving_variance),
-                options.updates_collections,
-                forced_result,
-                lambda: outputs,
+            updates = _exponential_updates(options)(
+                moving_mean, moving_variance, mean, variance, gate
             )
-            if in_place is not None:
-                outputs = in_place
+            outputs = moving_averages.collect_or_force(
+                updates, options.updates_collections, outputs, options.is_training
+            )
         outputs.set_shape(inputs.shape)
         if original_inputs.shape.rank == 2:
             outputs = _reshape_back(outputs, original_inputs)
     return outputs, sc
+
+
+def _exponential_updates(options, variance_factor=None):
+    """`make_updates(moving_mean, moving_variance, mean, variance, gate)`;
+    the variance multiplied by `variance_factor` (if any) for the update."""
+    make_updates = batch_statistics.exponential_updates(
+        options.decay, zero_debias_mean=options.zero_debias_moving_mean
+    )
+    if variance_factor is None:
+        return make_updates
+
+    def make_corrected_updates(moving_mean, moving_variance, mean, variance, gate):
+        factor = tf.cast(variance_factor, variance.dtype)
+        return make_updates(
+            moving_mean, moving_variance, mean, variance * factor, gate
+        )
+
+    return make_corrected_updates
 
 
 def _reshape_back(outputs, original_inputs):
@@ -445,7 +285,7 @@ def _reshape_back(outputs, original_inputs):
     return tf.reshape(outputs, tf.shape(original_inputs))
 
 
-def _model_variable_scope(inputs, options):
+def _model_variable_scope(options):
     """The layer's scope (default 'BatchNorm'), making model variables.
 
     Every variable created inside, the zero-debias ones included, also goes
@@ -454,59 +294,51 @@ def _model_variable_scope(inputs, options):
     return tf.compat.v1.variable_scope(
         options.scope,
         "BatchNorm",
-        [inputs],
+        [options.inputs],
         reuse=options.reuse,
         custom_getter=variables_lib.model_variable_getter,
     )
 
 
-def _layer_path(
-    inputs, options, fused, renorm, renorm_clipping, renorm_decay, adjustment
-):
+def _layer_path(options):
     """The tf.layers BatchNormalization path (TF1's default for rank 4)."""
     axis = 1 if options.data_format == DATA_FORMAT_NCHW else -1
-    channels = tf.compat.dimension_value(inputs.shape[axis])
+    channels = tf.compat.dimension_value(options.inputs.shape[axis])
     # None: undefined, which the layer reports.
     shape = None if channels is None else [channels]
-
-    def initializer(name, default):
-        return variables_lib.param_initializer(
+    initializers = {
+        name + "_initializer": variables_lib.param_initializer(
             options.param_initializers, name, default, shape
         )
-
+        for name, default in (
+            ("beta", tf.compat.v1.zeros_initializer()),
+            ("gamma", tf.compat.v1.ones_initializer()),
+            ("moving_mean", tf.compat.v1.zeros_initializer()),
+            ("moving_variance", tf.compat.v1.ones_initializer()),
+        )
+    }
     regularizers = options.param_regularizers
-    with _model_variable_scope(inputs, options) as sc:
+    with _model_variable_scope(options) as sc:
         layer = BatchNormalization(
             axis=axis,
             momentum=options.decay,
             epsilon=options.epsilon,
             center=options.center,
             scale=options.scale,
-            beta_initializer=initializer(
-                "beta", tf.compat.v1.zeros_initializer()
-            ),
-            gamma_initializer=initializer(
-                "gamma", tf.compat.v1.ones_initializer()
-            ),
-            moving_mean_initializer=initializer(
-                "moving_mean", tf.compat.v1.zeros_initializer()
-            ),
-            moving_variance_initializer=initializer(
-                "moving_variance", tf.compat.v1.ones_initializer()
-            ),
             beta_regularizer=regularizers.get("beta"),
             gamma_regularizer=regularizers.get("gamma"),
             trainable=options.trainable,
-            renorm=renorm,
-            renorm_clipping=renorm_clipping,
-            renorm_momentum=renorm_decay,
-            adjustment=adjustment,
+            renorm=options.renorm,
+            renorm_clipping=options.renorm_clipping,
+            renorm_momentum=options.renorm_decay,
+            adjustment=options.adjustment,
             name=sc.name,
             _scope=sc,
             _reuse=options.reuse,
-            fused=fused,
+            fused=options.fused,
+            **initializers,
         )
-        outputs = layer.apply(inputs, training=options.is_training)
+        outputs = layer.apply(options.inputs, training=options.is_training)
         for name in ("moving_mean", "moving_variance", "beta", "gamma"):
             variable = getattr(layer, name)
             if variable is not None:
@@ -517,63 +349,158 @@ def _layer_path(
     return outputs, sc
 
 
-def _moments_path(inputs, options, batch_weights):
+def _batch_moments(x, axes, weights):
+    """The batch's own `(mean, variance, None)`, of shape [channels]."""
+    mean, variance = moments_lib.moments(x, axes, keepdims=True, weights=weights)
+    return tf.reshape(mean, [-1]), tf.reshape(variance, [-1]), None
+
+
+def _moments_path(options, path, moments_fn):
     """TF1's own unfused implementation: weighted moments, custom updates.
 
-    Its parameters are in the input dtype, and `param_regularizers` are
-    ignored (as in TF1). float16 / bfloat16 inputs are normalized in float32
-    (TF1 cast the moments back and normalized in half precision, which loses
-    every digit for inputs far from zero).
+    Also `sync_batch_norm`'s, for every `path`, with `moments_fn` the
+    global moments: then the moving statistics are sync-on-read (each
+    replica updates its copy with the same values), and renorm and
+    `adjustment` are applied as the tf.layers layer applies them.
+
+    On the moments path proper the parameters are in the input dtype and
+    `param_regularizers` are ignored (as in TF1). float16 / bfloat16 inputs
+    are normalized in float32 (TF1 cast the moments back and normalized in
+    half precision, which loses every digit for inputs far from zero).
     """
-    data_format = options.data_format
-    with _model_variable_scope(inputs, options) as sc:
-        inputs_shape = inputs.shape
-        rank = inputs_shape.rank
-        dtype = inputs.dtype.base_dtype
+    inputs, rank = options.inputs, options.rank
+    synchronization = tf.VariableSynchronization.AUTO
+    if moments_fn is not _batch_moments:
+        synchronization = tf.VariableSynchronization.ON_READ
+    with _model_variable_scope(options) as sc:
         weights = None
-        if batch_weights is not None:
-            weights = _batch_weights(batch_weights, inputs)
-        axis = channels_axis(data_format, rank)
-        moments_axes = [i for i in range(rank) if i != axis]
+        if options.batch_weights is not None:
+            weights = _batch_weights(options.batch_weights, inputs)
+        axis = channels_axis(options.data_format, rank)
         channels = inputs_lib.static_dim(
             inputs, axis, "has undefined channels dimension (None,)"
         )
-        params_shape = [channels]
-        beta, gamma = _beta_and_gamma(params_shape, dtype, options, False)
-        moving_mean, moving_variance = _moving_statistics(params_shape, dtype, options)
-
+        beta, gamma = engine.beta_and_gamma(
+            [channels], path.param_dtype, options, path.regularized, path.gamma_first
+        )
+        statistics = engine.moving_statistics(
+            [channels], path.param_dtype, options, synchronization
+        )
         x = moments_lib.upcast(inputs)
-
-        def batch_moments():
-            mean, variance = moments_lib.moments(
-                x, moments_axes, keepdims=True, weights=weights
+        if training_flag.needs_training_branch(options.is_training):
+            axes = [i for i in range(rank) if i != axis]
+            mean, variance, adjustment, renorm = _training_statistics(
+                options, path, statistics, x, moments_fn(x, axes, weights)
             )
-            return tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
-
-        mean, variance = batch_statistics.batch_or_moving(
-            options.is_training,
-            batch_moments,
-            moving_mean,
-            moving_variance,
-            _make_updates(options),
-            options.updates_collections,
-        )
+        else:
+            mean, variance = _stale(statistics)
+            adjustment = renorm = None
         beta, gamma = (
-            None if p is None else moments_lib.upcast(p)
-            for p in (beta, gamma)
+            None if p is None else moments_lib.upcast(p) for p in (beta, gamma)
         )
-        if data_format == DATA_FORMAT_NCHW:
-            mean, variance, beta, gamma = (
-                params_lib.along_axis(t, rank, axis)
-                for t in (mean, variance, beta, gamma)
-            )
+        mean, variance, beta, gamma = params_lib.all_along_axis(
+            (mean, variance, beta, gamma), rank, axis
+        )
+        if adjustment is not None:
+            gamma, beta = engine.compose_transforms(*adjustment, gamma, beta)
+        if renorm is not None:
+            r, d = params_lib.all_along_axis(renorm, rank, axis)
+            gamma, beta = engine.compose_transforms(r, d, gamma, beta)
         outputs = tf.nn.batch_normalization(
             x, mean, variance, beta, gamma, options.epsilon
         )
-        if outputs.dtype.base_dtype != dtype:
-            outputs = tf.cast(outputs, dtype)
-        outputs.set_shape(inputs_shape)
+        if outputs.dtype.base_dtype != inputs.dtype.base_dtype:
+            outputs = tf.cast(outputs, inputs.dtype.base_dtype)
+        outputs.set_shape(inputs.shape)
     return outputs, sc
+
+
+def _stale(statistics):
+    """The moving mean and variance, read in the compute dtype."""
+    return tuple(
+        moments_lib.upcast(tf.identity(v))
+        for v in (statistics.moving_mean, statistics.moving_variance)
+    )
+
+
+def _training_statistics(options, path, statistics, x, moments):
+    """The statistics to normalize with, wiring the updates in training.
+
+    Args:
+      moments: `(mean, variance, count)` of the batch (`count` None: the
+        batch is `options.inputs`).
+
+    Returns:
+      `(mean, variance, adjustment, renorm)`: the batch moments in training
+      (else the moving ones), and the `(scale, offset)` pairs to compose,
+      in this order, into gamma and beta in training, or None: the
+      `adjustment`'s (broadcastable to `x`) and renorm's `(r, d)` ([C]).
+    """
+    mean, variance, count = moments
+    is_training = options.is_training
+    adjustment = renorm = None
+    if options.adjustment is not None:
+        adjustment = engine.only_in_training(
+            is_training,
+            *(tf.cast(t, x.dtype) for t in options.adjustment(tf.shape(x))),
+        )
+    if options.renorm:
+        r, d, _ = engine.renorm_correction(
+            mean,
+            variance,
+            options.epsilon,
+            statistics.renorm_mean,
+            statistics.renorm_stddev,
+            options.renorm_clipping or {},
+        )
+        # The updates follow the corrections (made from the previous values).
+        with tf.control_dependencies([r, d]):
+            mean, variance = tf.identity(mean), tf.identity(variance)
+        r = tf.stop_gradient(r, name="renorm_r")
+        d = tf.stop_gradient(d, name="renorm_d")
+        renorm = engine.only_in_training(is_training, r, d)
+    # An empty (global) batch leaves the moving statistics unchanged.
+    gate = moving_averages.update_gate(
+        is_training, options.inputs if count is None else None, count
+    )
+    mean, variance = batch_statistics.batch_or_moving(
+        is_training,
+        lambda: (mean, variance),
+        statistics.moving_mean,
+        statistics.moving_variance,
+        _make_updates(options, path, statistics, count),
+        options.updates_collections,
+        gate,
+    )
+    return mean, variance, adjustment, renorm
+
+
+def _make_updates(options, path, statistics, count):
+    """`make_updates(moving_mean, moving_variance, mean, variance, gate)`.
+
+    With renorm, Batch Renormalization's updates; else the exponential
+    moving averages, the variance Bessel-corrected with the global `count`
+    where `path` says so (as the fused kernel corrects it).
+    """
+    if not options.renorm:
+        factor = None
+        if path.bessel and count is not None:
+            factor = count / tf.maximum(count - 1.0, 1.0)
+        return _exponential_updates(options, factor)
+
+    def make_updates(moving_mean, moving_variance, mean, variance, gate):
+        del moving_mean, moving_variance  # In `statistics`.
+        return engine.renorm_updates(
+            statistics,
+            mean,
+            variance,
+            options.epsilon,
+            options.decay,
+            options.renorm_decay,
+            gate,
+        )
+
+    return make_updates
 
 
 def _batch_weights(batch_weights, inputs):

@@ -9,6 +9,7 @@ import numbers
 
 import tensorflow as tf
 
+from contrib_norm._core import batch_norm as engine
 from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import legacy_layer
 from contrib_norm._core import moments as moments_lib
@@ -18,58 +19,6 @@ from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import normalize_axes
 from contrib_norm._core.inputs import as_float_tensor
 from contrib_norm.framework.arg_scope import add_arg_scope
-
-_FUSED_DTYPES = (tf.float16, tf.bfloat16, tf.float32)
-_HALF_DTYPES = (tf.float16, tf.bfloat16)
-_FUSED_FORMATS = {(4, 1): "NCHW", (4, 3): "NHWC", (5, 1): "NCDHW", (5, 4): "NDHWC"}
-_RENORM_CLIPPING_KEYS = ("rmax", "rmin", "dmax")
-
-
-# TF1 clips r to [rmin, rmax] and d to [-dmax, dmax]; r = 1, d = 0 (no
-# correction) must stay reachable, and r is never negative.
-_RENORM_CLIPPING_RANGES = {
-    "rmax": ("rmax >= 1", lambda v: v >= 1),
-    "rmin": ("0 <= rmin <= 1", lambda v: 0 <= v <= 1),
-    "dmax": ("dmax >= 0", lambda v: v >= 0),
-}
-
-
-def _check_renorm_clipping(renorm_clipping):
-    """Validates `renorm_clipping`'s keys and, as far as static, its values:
-    rmax >= 1, 0 <= rmin <= 1 (missing: 0, as in TF1), dmax >= 0, rmin <=
-    rmax, none NaN."""
-    if renorm_clipping is None:
-        return {}
-    if not isinstance(renorm_clipping, dict):
-        raise TypeError(
-            "`renorm_clipping` must be a dict with keys among "
-            f"{list(_RENORM_CLIPPING_KEYS)}. Received: "
-            f"renorm_clipping={renorm_clipping!r}"
-        )
-    unknown = sorted(set(renorm_clipping) - set(_RENORM_CLIPPING_KEYS), key=str)
-    if unknown:
-        raise ValueError(
-            "Received invalid keys for `renorm_clipping` argument: "
-            f"{renorm_clipping}. Supported values: "
-            f"{list(_RENORM_CLIPPING_KEYS)}."
-        )
-    inputs_lib.check_numbers(**renorm_clipping)
-    static = {k: inputs_lib.static_number(v) for k, v in renorm_clipping.items()}
-    rmin, rmax = static.get("rmin"), static.get("rmax")
-    if rmin is not None and rmax is not None and rmin > rmax:
-        raise ValueError(
-            "`renorm_clipping` needs rmin <= rmax. Received: "
-            f"renorm_clipping={renorm_clipping!r}"
-        )
-    for key, value in static.items():
-        phrase, holds = _RENORM_CLIPPING_RANGES[key]
-        if value is not None and not holds(value):
-            raise ValueError(
-                f"`renorm_clipping` needs {phrase}. Received: "
-                f"renorm_clipping={renorm_clipping!r}"
-            )
-    return dict(renorm_clipping)
-
 
 def _check_virtual_batch_size(virtual_batch_size, adjustment):
     if virtual_batch_size is None:
@@ -90,16 +39,6 @@ def _check_virtual_batch_size(virtual_batch_size, adjustment):
             f"specified. Received: virtual_batch_size={virtual_batch_size}, "
             f"adjustment={adjustment!r}"
         )
-
-
-def _compose_transforms(scale, offset, then_scale, then_offset):
-    """(x * scale + offset) * then_scale + then_offset, as (scale, offset)."""
-    if then_scale is not None:
-        scale *= then_scale
-        offset *= then_scale
-    if then_offset is not None:
-        offset += then_offset
-    return scale, offset
 
 
 def _when_training(training, true_fn, false_fn):
@@ -256,7 +195,7 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self.adjustment = adjustment
         # TF1's tf.layers turned fused=None into True ("if possible").
         self.fused = True if fused is None else fused
-        renorm_clipping = _check_renorm_clipping(renorm_clipping)
+        renorm_clipping = engine.check_renorm_clipping(renorm_clipping)
         if renorm:
             self.renorm_clipping = renorm_clipping
             self.renorm_momentum = renorm_momentum
@@ -304,19 +243,20 @@ class BatchNormalization(legacy_layer.LegacyLayer):
     def _fused_can_be_used(self, rank):
         axes = self.axis
         return (
-            not self.renorm
+            self._dtype is not None
             and len(axes) == 1
-            and (rank, axes[0]) in _FUSED_FORMATS
-            and self.virtual_batch_size is None
-            and self.adjustment is None
-            and self._dtype in _FUSED_DTYPES
+            and (rank, axes[0]) in engine.FUSED_FORMATS
+            and engine.fused_kernel_fits(
+                self._dtype,
+                renorm=self.renorm,
+                adjustment=self.adjustment,
+                virtual_batch_size=self.virtual_batch_size,
+            )
         )
 
     @property
     def _param_dtype(self):
-        if self._dtype in _HALF_DTYPES:
-            return tf.float32
-        return self._dtype or tf.float32
+        return moments_lib.compute_dtype(self._dtype or tf.float32)
 
     def build(self, input_shape):
         """Checks the input shape and creates the variables."""
@@ -341,7 +281,7 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             )
         self.fused = bool(self.fused) and self._fused_can_be_used(rank)
         if self.fused:
-            self._data_format = _FUSED_FORMATS[(rank, self.axis[0])]
+            self._data_format = engine.FUSED_FORMATS[(rank, self.axis[0])]
         axis_to_dim = {a: tf.compat.dimension_value(input_shape[a]) for a in self.axis}
         if any(dim is None for dim in axis_to_dim.values()):
             raise ValueError(
@@ -390,11 +330,9 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                 "moving_variance", param_shape, self.moving_variance_initializer
             )
             if self.renorm:
-                variance_init = self.moving_variance_initializer
-
-                def moving_stddev_initializer(*args, **kwargs):
-                    return tf.sqrt(variance_init(*args, **kwargs))
-
+                moving_stddev_initializer = engine.sqrt_initializer(
+                    self.moving_variance_initializer
+                )
                 # Batch renormalization tracks the standard deviation, as in the
                 # paper; the renorm_* pair is the one used (and updated) in training.
                 self.moving_stddev = self._statistic(
@@ -454,65 +392,36 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self._check_input_compatibility(inputs)
         if inputs.dtype.base_dtype != self._dtype:
             inputs = tf.cast(inputs, self._dtype)
-        with moving_averages.skip_empty_batch(inputs):
-            if self.virtual_batch_size is not None:
-                return self._call_virtual(inputs, training)
-            if self.fused:
-                return self._call_fused(inputs, training)
-            return self._call_unfused(inputs, training)
+        gate = None
+        if training_flag.needs_training_branch(training, "training"):
+            # An empty batch leaves the moving statistics unchanged.
+            gate = moving_averages.update_gate(training, inputs)
+        if self.virtual_batch_size is not None:
+            return self._call_virtual(inputs, training, gate)
+        if self.fused:
+            return self._call_fused(inputs, training, gate)
+        return self._call_unfused(inputs, training, gate)
 
-    def _constant_params(self):
-        gamma = self.gamma
-        if gamma is None:
-            gamma = tf.constant(1.0, self._param_dtype, self._param_shape)
-        beta = self.beta
-        if beta is None:
-            beta = tf.constant(0.0, self._param_dtype, self._param_shape)
-        return gamma, beta
-
-    def _call_fused(self, inputs, training):
-        gamma, beta = self._constant_params()
-
-        def fused(is_training, **statistics):
-            return tf.compat.v1.nn.fused_batch_norm(
-                inputs,
-                gamma,
-                beta,
-                epsilon=self.epsilon,
-                is_training=is_training,
-                data_format=self._data_format,
-                **statistics,
-            )
-
-        output, mean, variance = _when_training(
+    def _call_fused(self, inputs, training, gate):
+        output, mean, variance = engine.fused_batch_norm(
+            inputs,
+            self.gamma,
+            self.beta,
+            self.moving_mean,
+            self.moving_variance,
+            self.epsilon,
+            self._data_format,
             training,
-            lambda: fused(True),
-            lambda: fused(False, mean=self.moving_mean, variance=self.moving_variance),
+            arg_name="training",
         )
-        value = training_flag.static_value(training, "training")
-        if value is not False:
-            if value is None:
-                # A momentum of 1 leaves the statistics as they are.
-                momentum = _when_training(
-                    training,
-                    lambda: tf.constant(self.momentum, tf.float32),
-                    lambda: tf.constant(1.0, tf.float32),
-                )
-            else:
-                momentum = tf.convert_to_tensor(self.momentum)
+        if training_flag.needs_training_branch(training, "training"):
             # `variance` is Bessel-corrected by the fused kernel, as in TF1.
-            for variable, batch_value in (
-                (self.moving_mean, mean),
-                (self.moving_variance, variance),
-            ):
-                self.add_update(
-                    moving_averages.assign_moving_average_local(
-                        variable, batch_value, momentum
-                    )
-                )
+            self._add_updates(
+                mean, variance, tf.convert_to_tensor(self.momentum), gate
+            )
         return output
 
-    def _call_virtual(self, inputs, training):
+    def _call_virtual(self, inputs, training, gate):
         """Ghost batches: [N, ...] -> [virtual_batch_size, N / vbs, ...].
 
         In training the virtual batches are normalized separately; otherwise
@@ -536,7 +445,7 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         if batch is not None and value is not None:
             static[:2] = [vbs, batch // vbs] if value else [batch, 1]
         expanded.set_shape(static)
-        outputs = self._call_unfused(expanded, training)
+        outputs = self._call_unfused(expanded, training, gate)
         outputs = tf.reshape(outputs, tf.concat([[-1], rest], axis=0))
         outputs.set_shape(inputs.shape)
         return outputs
@@ -575,11 +484,11 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         with tf.control_dependencies([check]):
             return tf.identity(inputs)
 
-    def _call_unfused(self, inputs, training):
+    def _call_unfused(self, inputs, training, gate):
         inputs_dtype = inputs.dtype.base_dtype
-        if inputs_dtype in _HALF_DTYPES:
-            # Statistics and normalization in float32, as the fused kernel does.
-            inputs = tf.cast(inputs, tf.float32)
+        # Statistics and normalization in float32 for float16 and bfloat16
+        # inputs, as the fused kernel does.
+        inputs = moments_lib.upcast(inputs)
         input_shape = inputs.shape
         ndims = input_shape.rank
         reduction_axes = [i for i in range(ndims) if i not in self.axis]
@@ -611,13 +520,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                     tf.cast(t, inputs.dtype)
                     for t in self.adjustment(tf.shape(inputs))
                 )
-                adj_scale = _when_training(
-                    training, lambda: adj_scale, lambda: tf.ones_like(adj_scale)
+                adj_scale, adj_bias = engine.only_in_training(
+                    training, adj_scale, adj_bias, arg_name="training"
                 )
-                adj_bias = _when_training(
-                    training, lambda: adj_bias, lambda: tf.zeros_like(adj_bias)
+                scale, offset = engine.compose_transforms(
+                    adj_scale, adj_bias, scale, offset
                 )
-                scale, offset = _compose_transforms(adj_scale, adj_bias, scale, offset)
             keep_dims = self.virtual_batch_size is not None or len(self.axis) > 1
             batch_mean, batch_variance = moments_lib.moments(
                 tf.cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
@@ -643,8 +551,8 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                 )
                 r = _broadcast(tf.stop_gradient(r, name="renorm_r"))
                 d = _broadcast(tf.stop_gradient(d, name="renorm_d"))
-                scale, offset = _compose_transforms(r, d, scale, offset)
-            self._add_unfused_updates(training, new_mean, new_variance)
+                scale, offset = engine.compose_transforms(r, d, scale, offset)
+            self._add_updates(new_mean, new_variance, self.momentum, gate)
         mean, variance, offset, scale = (
             None if t is None else tf.cast(t, inputs.dtype)
             for t in (mean, variance, offset, scale)
@@ -652,85 +560,58 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         outputs = tf.nn.batch_normalization(
             inputs, _broadcast(mean), _broadcast(variance), offset, scale, self.epsilon
         )
-        if inputs_dtype in _HALF_DTYPES:
+        if inputs_dtype != outputs.dtype.base_dtype:
             outputs = tf.cast(outputs, inputs_dtype)
         outputs.set_shape(input_shape)
         return outputs
 
-    def _add_unfused_updates(self, training, new_mean, new_variance):
-        def do_update(var, value):
-            return moving_averages.assign_moving_average_local(
-                var, value, self.momentum
-            )
+    def _add_updates(self, new_mean, new_variance, momentum, gate):
+        """The moving statistics' updates (tf.layers' rule), run when `gate`
+        (see `moving_averages.update_gate`) is True."""
 
-        def variance_update():
-            if not self.renorm:
-                return do_update(self.moving_variance, new_variance)
-            # The moving stddev carries epsilon, mirroring the training path.
-            moving_stddev = do_update(
-                self.moving_stddev, tf.sqrt(new_variance + self.epsilon)
+        if self.renorm:
+            updates = engine.renorm_updates(
+                self,
+                new_mean,
+                new_variance,
+                self.epsilon,
+                momentum,
+                self.renorm_momentum,
+                gate,
+                local=True,
             )
-            return moving_averages.assign_new_value(
-                self.moving_variance,
-                tf.nn.relu(moving_stddev * moving_stddev - self.epsilon),
+        else:
+            updates = (
+                moving_averages.assign_moving_average_local(
+                    variable, value, momentum, gate=gate
+                )
+                for variable, value in (
+                    (self.moving_mean, new_mean),
+                    (self.moving_variance, new_variance),
+                )
             )
-
-        self.add_update(
-            _when_training(
-                training,
-                lambda: do_update(self.moving_mean, new_mean),
-                lambda: self.moving_mean,
-            )
-        )
-        self.add_update(
-            _when_training(training, variance_update, lambda: self.moving_variance)
-        )
+        for op in updates:
+            self.add_update(op)
 
     def _renorm_correction_and_moments(self, mean, variance, training):
-        """Batch Renormalization's (r, d) and the moments for the updates."""
-        stddev = tf.sqrt(variance + self.epsilon)
-        renorm_mean = self.renorm_mean
-        # Avoid dividing by zero early in training. (TF1 built sqrt(epsilon)
-        # in float32, which broke float64 inputs.)
-        renorm_stddev = tf.maximum(
-            self.renorm_stddev, tf.sqrt(tf.cast(self.epsilon, stddev.dtype))
+        """Batch Renormalization's (r, d) and the moments for the updates.
+
+        The corrections use the renorm averages from before this step's
+        update: the moments returned (for the updates) are read after them.
+        """
+        r, d, _ = engine.renorm_correction(
+            mean,
+            variance,
+            self.epsilon,
+            self.renorm_mean,
+            self.renorm_stddev,
+            self.renorm_clipping,
         )
-        r = stddev / renorm_stddev
-        d = (mean - renorm_mean) / renorm_stddev
-        # The corrections use the moving averages from before this step's update.
         with tf.control_dependencies([r, d]):
             mean = tf.identity(mean)
-            stddev = tf.identity(stddev)
-        rmin, rmax, dmax = (
-            self.renorm_clipping.get(k) for k in ("rmin", "rmax", "dmax")
-        )
-        if rmin is not None:
-            r = tf.maximum(r, rmin)
-        if rmax is not None:
-            r = tf.minimum(r, rmax)
-        if dmax is not None:
-            d = tf.maximum(d, -dmax)
-            d = tf.minimum(d, dmax)
-        r = _when_training(training, lambda: r, lambda: tf.ones_like(r))
-        d = _when_training(training, lambda: d, lambda: tf.zeros_like(d))
-
-        def update_renorm_variable(var, value):
-            value = tf.identity(value)
-            return _when_training(
-                training,
-                lambda: moving_averages.assign_moving_average_local(
-                    var, value, self.renorm_momentum
-                ),
-                lambda: tf.identity(var),
-            )
-
-        update_mean = update_renorm_variable(self.renorm_mean, mean)
-        update_stddev = update_renorm_variable(self.renorm_stddev, stddev)
-        # The inference statistics are updated after the renorm ones.
-        with tf.control_dependencies([update_mean, update_stddev]):
-            out_mean = tf.identity(mean)
-            out_variance = tf.identity(variance)
-        return r, d, out_mean, out_variance
+            variance = tf.identity(variance)
+        r, d = engine.only_in_training(training, r, d, arg_name="training")
+        return r, d, mean, variance
 
 
 @add_arg_scope

@@ -149,26 +149,13 @@ def switchable_norm(
       TypeError: if `inputs` is not floating point, or `is_training` is not
         a bool or bool tensor.
     """
-    data_format_lib.validate_data_format(data_format)
-    inputs_lib.check_numbers(decay=decay, epsilon=epsilon)
-    inputs = inputs_lib.as_float_tensor(inputs)
-    rank = inputs_lib.known_rank(inputs)
-    spatial_axes, channels_axis = axes_lib.spatial_and_channels_axes(
-        inputs, rank, data_format, "switchable_norm"
-    )
-    if rank > _MAX_RANK:
-        raise ValueError(
-            "`switchable_norm` needs inputs of rank 3 to 5. Received: inputs "
-            f"with shape={inputs.shape} (rank {rank})"
-        )
-    channels = inputs_lib.static_dim(
-        inputs, channels_axis, "has undefined channels dimension (None,)"
+    inputs, rank, spatial_axes, channels_axis, channels = _validate(
+        inputs, data_format, decay, epsilon
     )
     params_lib.check_keys(
         param_initializers, _INITIALIZED_NAMES, variables_collections, _VARIABLE_NAMES
     )
     training_flag.static_value(is_training)
-
     with tf.compat.v1.variable_scope(
         scope, "SwitchableNorm", [inputs], reuse=reuse
     ) as sc:
@@ -214,16 +201,16 @@ def switchable_norm(
                     )
                 return tf.reshape(mean_bn, [channels]), tf.reshape(var_bn, [channels])
 
-            # An empty batch leaves the moving statistics unchanged.
-            with moving_averages.skip_empty_batch(inputs):
-                mean_bn, var_bn = batch_statistics.batch_or_moving(
-                    is_training,
-                    batch_moments,
-                    moving_mean,
-                    moving_variance,
-                    make_updates,
-                    updates_collections,
-                )
+            mean_bn, var_bn = batch_statistics.batch_or_moving(
+                is_training,
+                batch_moments,
+                moving_mean,
+                moving_variance,
+                make_updates,
+                updates_collections,
+                # An empty batch leaves the moving statistics unchanged.
+                moving_averages.update_gate(is_training, inputs),
+            )
             mean_bn, var_bn = params_lib.all_along_axis(
                 (mean_bn, var_bn), rank, channels_axis
             )
@@ -245,6 +232,31 @@ def switchable_norm(
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _validate(inputs, data_format, decay, epsilon):
+    """The checks of `switchable_norm`'s input and numbers.
+
+    Returns:
+      `(inputs, rank, spatial_axes, channels_axis, channels)`: the input as
+      a floating-point tensor, its rank, axes and number of channels.
+    """
+    data_format_lib.validate_data_format(data_format)
+    inputs_lib.check_numbers(decay=decay, epsilon=epsilon)
+    inputs = inputs_lib.as_float_tensor(inputs)
+    rank = inputs_lib.known_rank(inputs)
+    spatial_axes, channels_axis = axes_lib.spatial_and_channels_axes(
+        inputs, rank, data_format, "switchable_norm"
+    )
+    if rank > _MAX_RANK:
+        raise ValueError(
+            "`switchable_norm` needs inputs of rank 3 to 5. Received: inputs "
+            f"with shape={inputs.shape} (rank {rank})"
+        )
+    channels = inputs_lib.static_dim(
+        inputs, channels_axis, "has undefined channels dimension (None,)"
+    )
+    return inputs, rank, spatial_axes, channels_axis, channels
 
 
 def _importance_weights(

@@ -2,9 +2,11 @@
 
 import numpy as np
 
+import tolerances
+
 # (rtol, atol) per input dtype: the distributed and single-device graphs
 # reduce in different orders (and the global moments in float64).
-TOLERANCE = {"float32": (1e-4, 1e-5), "float16": (1e-2, 1e-2)}
+TOLERANCE = tolerances.TABLE["distributed"]
 _STATISTICS = ("moving_mean", "moving_variance", "moving_stddev", "renorm_mean")
 
 

@@ -107,9 +107,18 @@ SYNC = [
         ),
     )
 ]
-SYNC.append(
-    scenario("sync", "sync_batch_norm", {"scale": True}, (2, 2, 3), dtype="float16")
-)
+SYNC += [
+    scenario("sync", "sync_batch_norm", {"scale": True}, (2, 2, 3), dtype="float16"),
+    # float64 renorm once failed here (a float32 sqrt(epsilon)); batch_norm ran.
+    scenario(
+        "sync",
+        "sync_batch_norm",
+        {"renorm": True, "scale": True},
+        (2, 2, 3),
+        "placeholder",
+        dtype="float64",
+    ),
+]
 
 # sync_batch_norm with an empty replica batch: the replica contributes
 # nothing (the run equals batch_norm on the other replica's batch alone), and
