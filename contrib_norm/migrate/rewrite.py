@@ -124,6 +124,115 @@ def _top_level_index(node, resolver, body_index):
         current = parent
 
 
+class _Rewriter:
+    """Pass 3 over one module: the edits, changes and issues it collects."""
+
+    def __init__(self, code):
+        self.tree = ast.parse(code)
+        self.resolver = names.Resolver(self.tree)
+        self.editor = Editor(code)
+        self.changes = []
+        self.issues = []
+        self.triggers = []  # nodes whose statement must follow the new lines
+        self.graph = False
+        self.has_disabler = False
+        self._seen_issues = set()
+
+    def add_issue(self, line, symbol, hint, kind):
+        key = (line, symbol, kind)
+        if key not in self._seen_issues:
+            self._seen_issues.add(key)
+            self.issues.append(Issue(line, symbol, hint, kind))
+
+    def replace(self, chain, old_text, new_text, **kwargs):
+        self.editor.replace(chain, new_text)
+        self.changes.append(Change(chain.lineno, old_text, new_text, REWRITE,
+                                   **kwargs))
+
+    def chain(self, name, chain, path):
+        """Converts (or reports) one chain that resolves to ``path``."""
+        canon = names.canonical(path)
+        if names.is_contrib(canon):
+            canon = names.normalize_contrib(canon)
+        old_text = names.dotted_name(chain)
+        head_path = self.resolver.name_path(name)
+        if canon in GRAPH_APIS:
+            self.graph = True
+            self.triggers.append(chain)
+        if canon in _DISABLERS:
+            self.has_disabler = True
+        if canon in _REGULARIZER_KEYWORD:
+            _rename_l_keyword(self.editor, self.resolver.parents.get(chain),
+                              chain, _REGULARIZER_KEYWORD[canon], self.changes)
+        if canon in CONTRIB_NORM_MAP:
+            self.replace(chain, old_text, CONTRIB_NORM_MAP[canon])
+            self.triggers.append(chain)
+        elif path in _KERAS3_TO_CORE and head_path in (names.TF,
+                                                       names.TF_COMPAT_V1):
+            new_text = name.id + (
+                _KERAS3_TO_CORE[path] if head_path == names.TF
+                else _KERAS3_TO_CORE[path][len(".compat.v1"):])
+            self.replace(chain, old_text, new_text, text="%s -> %s (%s)" % (
+                old_text, new_text, _SEEDLESS_NOTE))
+        elif canon.startswith("tensorflow.layers."):
+            self.tf_layers(name, chain, path, canon, head_path)
+        elif canon.startswith("tensorflow.nn.rnn_cell.") and path.startswith(
+                names.TF_COMPAT_V1 + "."):
+            self.add_issue(chain.lineno, hints.display(path), _KERAS3_NOTE,
+                           NOTE)
+        elif names.is_contrib(canon):
+            self.add_issue(chain.lineno, hints.display(canon),
+                           hints.hint_for(canon), MANUAL)
+
+    def tf_layers(self, name, chain, path, canon, head_path):
+        """A ``tf.layers`` name that the legacy-names table does not serve."""
+        line, old_text = chain.lineno, names.dotted_name(chain)
+        shown = "tf.compat.v1.layers." + canon[len("tensorflow.layers."):]
+        if path.startswith(names.TF_COMPAT_V1 + "."):
+            self.add_issue(line, shown, _KERAS3_NOTE, NOTE)
+        elif head_path == names.TF:
+            self.replace(chain, old_text, name.id + ".compat.v1"
+                         + old_text[len(name.id):])
+            self.add_issue(line, shown, _KERAS3_NOTE, NOTE)
+        else:
+            self.add_issue(line, hints.display(canon),
+                           "tensorflow.layers does not exist in TensorFlow 2: "
+                           "import tensorflow.compat.v1 and use %s (%s)"
+                           % (shown, hints.LEGACY_KERAS), MANUAL)
+
+    def report_contrib_imports(self):
+        for stmt in _contrib_imports(self.resolver.analysis.imports):
+            self.add_issue(
+                stmt.lineno, self.editor.text(stmt),
+                "this import fails in TensorFlow 2 (tf.contrib was removed) "
+                "and its names could not be spelled out automatically (star "
+                "import, or the name is rebound): replace the uses by hand",
+                MANUAL)
+
+    def insert_after_imports(self):
+        """Adds ``import contrib_norm`` and ``disable_eager_execution()``
+        after the imports, before the first top-level use."""
+        tree = self.tree
+        new_lines, tf_index = _lines_to_add(
+            tree, self.changes, self.graph and not self.has_disabler)
+        if not new_lines:
+            return
+        body = tree.body
+        body_index = {id(stmt): i for i, stmt in enumerate(body)}
+        immediate = [i for i in (_top_level_index(n, self.resolver, body_index)
+                                 for n in self.triggers) if i is not None]
+        first_use = min(immediate) if immediate else len(body)
+        imports_before = [i for i in range(first_use)
+                          if names.is_import_line(body[i])]
+        index = (imports_before[-1] + 1 if imports_before
+                 else names.header_end(body))
+        if tf_index is not None and tf_index >= index:
+            index = tf_index + 1
+        self.editor.insert_statements(body, index, new_lines)
+        for text in new_lines:
+            self.changes.append(Change(None, "", text, REWRITE))
+
+
 def rewrite(code):
     """Runs pass 3 on one file's source.
 
@@ -136,101 +245,14 @@ def rewrite(code):
     Raises:
         SyntaxError: If the source cannot be parsed.
     """
-    tree = ast.parse(code)
-    resolver = names.Resolver(tree)
-    editor = Editor(code)
-    body_index = {id(stmt): i for i, stmt in enumerate(tree.body)}
-    changes = []
-    issues = []
-    triggers = []  # nodes whose statement must follow the inserted lines
-    graph = False
-    has_disabler = False
-    seen_issues = set()
-
-    def add_issue(line, symbol, hint, kind):
-        key = (line, symbol, kind)
-        if key not in seen_issues:
-            seen_issues.add(key)
-            issues.append(Issue(line, symbol, hint, kind))
-
-    def replace(chain, old_text, new_text, **kwargs):
-        editor.replace(chain, new_text)
-        changes.append(Change(chain.lineno, old_text, new_text, REWRITE,
-                              **kwargs))
-
-    for name, chain, path in resolver.resolved_chains():
-        canon = names.canonical(path)
-        if names.is_contrib(canon):
-            canon = names.normalize_contrib(canon)
-        old_text = names.dotted_name(chain)
-        line = chain.lineno
-        head_path = resolver.name_path(name)
-
-        if canon in GRAPH_APIS:
-            graph = True
-            triggers.append(chain)
-        if canon in _DISABLERS:
-            has_disabler = True
-
-        if canon in _REGULARIZER_KEYWORD:
-            _rename_l_keyword(editor, resolver.parents.get(chain), chain,
-                              _REGULARIZER_KEYWORD[canon], changes)
-
-        if canon in CONTRIB_NORM_MAP:
-            replace(chain, old_text, CONTRIB_NORM_MAP[canon])
-            triggers.append(chain)
-        elif path in _KERAS3_TO_CORE and head_path in (names.TF,
-                                                       names.TF_COMPAT_V1):
-            new_text = name.id + (
-                _KERAS3_TO_CORE[path] if head_path == names.TF
-                else _KERAS3_TO_CORE[path][len(".compat.v1"):])
-            replace(chain, old_text, new_text,
-                    text="%s -> %s (%s)" % (old_text, new_text, _SEEDLESS_NOTE))
-        elif canon.startswith("tensorflow.layers."):
-            shown = "tf.compat.v1.layers." + canon[len("tensorflow.layers."):]
-            if path.startswith(names.TF_COMPAT_V1 + "."):
-                add_issue(line, shown, _KERAS3_NOTE, NOTE)
-            elif head_path == names.TF:
-                replace(chain, old_text, name.id + ".compat.v1"
-                        + old_text[len(name.id):])
-                add_issue(line, shown, _KERAS3_NOTE, NOTE)
-            else:
-                add_issue(line, hints.display(canon),
-                          "tensorflow.layers does not exist in TensorFlow 2: "
-                          "import tensorflow.compat.v1 and use %s (%s)"
-                          % (shown, hints.LEGACY_KERAS), MANUAL)
-        elif canon.startswith("tensorflow.nn.rnn_cell.") and path.startswith(
-                names.TF_COMPAT_V1 + "."):
-            add_issue(line, hints.display(path), _KERAS3_NOTE, NOTE)
-        elif names.is_contrib(canon):
-            add_issue(line, hints.display(canon), hints.hint_for(canon), MANUAL)
-
-    changes.extend(idioms.v1_summaries(resolver, editor))
-    changes.extend(idioms.dimension_values(resolver, editor))
-
-    for stmt in _contrib_imports(resolver.analysis.imports):
-        add_issue(stmt.lineno, editor.text(stmt),
-                  "this import fails in TensorFlow 2 (tf.contrib was removed) "
-                  "and its names could not be spelled out automatically "
-                  "(star import, or the name is rebound): replace the uses by "
-                  "hand", MANUAL)
-
-    new_lines, tf_index = _lines_to_add(tree, changes, graph and not has_disabler)
-    if new_lines:
-        body = tree.body
-        immediate = [i for i in (_top_level_index(n, resolver, body_index)
-                                 for n in triggers) if i is not None]
-        first_use = min(immediate) if immediate else len(body)
-        imports_before = [i for i in range(first_use)
-                          if names.is_import_line(body[i])]
-        index = (imports_before[-1] + 1 if imports_before
-                 else names.header_end(body))
-        if tf_index is not None and tf_index >= index:
-            index = tf_index + 1
-        editor.insert_statements(body, index, new_lines)
-        for text in new_lines:
-            changes.append(Change(None, "", text, REWRITE))
-    return PassOutput(editor.apply(), changes, issues)
+    run = _Rewriter(code)
+    for name, chain, path in run.resolver.resolved_chains():
+        run.chain(name, chain, path)
+    run.changes.extend(idioms.v1_summaries(run.resolver, run.editor))
+    run.changes.extend(idioms.dimension_values(run.resolver, run.editor))
+    run.report_contrib_imports()
+    run.insert_after_imports()
+    return PassOutput(run.editor.apply(), run.changes, run.issues)
 
 
 def _rename_l_keyword(editor, call, chain, keyword, changes):

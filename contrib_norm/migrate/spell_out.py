@@ -115,6 +115,89 @@ def _alias_assignments(resolver):
     return found
 
 
+def _contrib_chains(resolver, tf_name, tf_path):
+    """Every chain that resolves into tf.contrib, and those that resolve into
+    tf.layers through a name imported from it, with their spelled-out text.
+
+    Returns:
+        ``(chains, handled)``: ``[(chain, new_text)]`` and the head Names
+        they cover.
+    """
+    chains, handled = [], set()
+    for name, chain, path in resolver.resolved_chains():
+        canon = names.canonical(path)
+        if names.is_contrib(canon):
+            handled.add(name)
+            chains.append(
+                (chain, tf_name + names.normalize_contrib(canon)[len(names.TF):]))
+        elif names.is_tf_layers(canon) and resolver.name_path(name) not in (
+                names.TF, names.TF_COMPAT_V1):
+            handled.add(name)
+            spelled = path if tf_path == names.TF else canon
+            chains.append((chain, tf_name + spelled[len(names.TF):]))
+    return chains, handled
+
+
+def _drop_imports(resolver, editor, handled, changes):
+    """Drops the import aliases whose every use is spelled out.
+
+    Returns:
+        The import statements to remove whole (the others are trimmed here).
+    """
+    removed = []
+    for stmt in resolver.analysis.imports:
+        pairs = _spelled_out_aliases(stmt)
+        if not pairs:
+            continue
+        keep, dropped = [], []
+        for alias in stmt.names:
+            bound = next((b for a, b in pairs if a is alias), None)
+            if bound is None:
+                keep.append((alias.name, alias.asname))
+            elif _references(resolver, stmt, bound) <= handled:
+                dropped.append(alias)
+            elif alias.asname is None and type(stmt) is ast.Import:
+                # `import tensorflow.contrib.x` also binds `tensorflow`,
+                # which other code still reads: keep that part.
+                keep.append((names.TF, None))
+                dropped.append(alias)
+            else:
+                keep.append((alias.name, alias.asname))
+        if not dropped:
+            continue
+        old_code = editor.text(stmt)
+        new_code = import_text(stmt, keep) if keep else ""
+        if keep:
+            editor.replace(stmt, new_code)
+        else:
+            removed.append(stmt)
+        changes.append(Change(stmt.lineno, old_code, new_code, SPELL_OUT))
+    return removed
+
+
+def _import_tensorflow(tree, editor, tf_name, removed, changes):
+    """Imports TensorFlow under the name the spelled-out chains use: in place
+    of the first removed top-level line, or after the module's header.
+
+    Returns:
+        Statement -> replacement text, for :func:`_remove`.
+    """
+    import_code = ("import tensorflow as tf" if tf_name == "tf"
+                   else "import tensorflow")
+    top = [s for s in removed if s in tree.body and _alone(s, tree.body)]
+    if not top:
+        editor.insert_statements(tree.body, names.header_end(tree.body),
+                                 [import_code])
+        changes.append(Change(None, "", import_code, SPELL_OUT))
+        return {}
+    first = min(top, key=lambda s: (s.lineno, s.col_offset))
+    for change in changes:
+        if change.line == first.lineno and not change.new:
+            change.new = import_code
+            break
+    return {first: import_code}
+
+
 def spell_out(code):
     """Runs pass 1 on one file's source.
 
@@ -137,22 +220,7 @@ def spell_out(code):
         tf_path = names.TF
 
     alias_assignments = _alias_assignments(resolver)
-
-    # 1. Find every chain that resolves into tf.contrib, and those that
-    #    resolve into tf.layers through a name imported from it.
-    contrib_chains = []
-    handled = set()
-    for name, chain, path in resolver.resolved_chains():
-        canon = names.canonical(path)
-        if names.is_contrib(canon):
-            handled.add(name)
-            contrib_chains.append(
-                (chain, tf_name + names.normalize_contrib(canon)[len(names.TF):]))
-        elif names.is_tf_layers(canon) and resolver.name_path(name) not in (
-                names.TF, names.TF_COMPAT_V1):
-            handled.add(name)
-            spelled = path if tf_path == names.TF else canon
-            contrib_chains.append((chain, tf_name + spelled[len(names.TF):]))
+    contrib_chains, handled = _contrib_chains(resolver, tf_name, tf_path)
 
     # Alias assignments (`slim = tf.contrib.slim`) all of whose uses are
     # spelled out are removed, so their own value needs no rewrite.
@@ -161,71 +229,23 @@ def spell_out(code):
         if all(ref in handled for ref in binding.references)]
     removed_values = {id(assign.value) for assign in removed_assignments}
 
-    # 2. Spell them out.
     changes = []
-    spelled_any = False
     for chain, new_text in contrib_chains:
-        if id(chain) in removed_values:
-            continue
         old_text = names.dotted_name(chain)
-        if new_text != old_text:
+        if id(chain) not in removed_values and new_text != old_text:
             editor.replace(chain, new_text)
-            spelled_any = True
             changes.append(Change(chain.lineno, old_text, new_text, SPELL_OUT))
+    spelled_any = bool(changes)
 
-    # 3. Drop the import aliases and alias assignments that are now unused.
-    removed = []  # statements removed whole
-    for stmt in resolver.analysis.imports:
-        pairs = _spelled_out_aliases(stmt)
-        if not pairs:
-            continue
-        keep, dropped = [], []
-        for alias in stmt.names:
-            bound = next((b for a, b in pairs if a is alias), None)
-            if bound is None:
-                keep.append((alias.name, alias.asname))
-            elif _references(resolver, stmt, bound) <= handled:
-                dropped.append(alias)
-            elif alias.asname is None and type(stmt) is ast.Import:
-                # `import tensorflow.contrib.x` also binds `tensorflow`,
-                # which other code still reads: keep that part.
-                keep.append((names.TF, None))
-                dropped.append(alias)
-            else:
-                keep.append((alias.name, alias.asname))
-        if not dropped:
-            continue
-        old_code = editor.text(stmt)
-        if keep:
-            new_code = import_text(stmt, keep)
-            editor.replace(stmt, new_code)
-            changes.append(Change(stmt.lineno, old_code, new_code, SPELL_OUT))
-        else:
-            removed.append(stmt)
-            changes.append(Change(stmt.lineno, old_code, "", SPELL_OUT))
+    removed = _drop_imports(resolver, editor, handled, changes)
     for assign in removed_assignments:
         removed.append(assign)
         changes.append(Change(assign.lineno, editor.text(assign), "",
                               SPELL_OUT))
-
-    # 4. Make sure TensorFlow is imported under the name the chains use.
     replacements = {}
     if tf_import_needed and spelled_any:
-        import_code = ("import tensorflow as tf" if tf_name == "tf"
-                       else "import tensorflow")
-        top = [s for s in removed if resolver.parents.get(s) is tree
-               and _alone(s, tree.body)]
-        if top:
-            first = min(top, key=lambda s: (s.lineno, s.col_offset))
-            replacements[first] = import_code
-            for change in changes:
-                if change.line == first.lineno and not change.new:
-                    change.new = import_code
-                    break
-        else:
-            editor.insert_statements(tree.body, names.header_end(tree.body),
-                                     [import_code])
-            changes.append(Change(None, "", import_code, SPELL_OUT))
+        replacements = _import_tensorflow(tree, editor, tf_name, removed,
+                                          changes)
     _remove(editor, removed, resolver.parents, replacements)
     return PassOutput(editor.apply(), changes, [], tf_name)
 
