@@ -80,12 +80,56 @@ def test_dimension_value_with_compat_v1_alias():
     assert "n = tf.dimension_value(x.shape[1])" in code
 
 
+def test_dimension_values_of_an_iterated_shape():
+    # Iterating a TF1 shape gives Dimensions; under TF2 ints or None.
+    code, result = migrate("""
+        import numpy as np
+        import tensorflow as tf
+
+        def sizes(x, items):
+            batch, width = [d.value for d in x.get_shape()]
+            flat = np.prod([d.value for d in x.get_shape()[1:]])
+            dims = {k: d.value for k, d in enumerate(x.shape.dims)}
+            for dim in x.shape:
+                print(dim.value)
+            other = [d.value for d in items]
+            return batch, width, flat, dims, other
+        """)
+    for expected in (
+            "batch, width = [tf.compat.dimension_value(d) for d in x.get_shape()]",
+            "flat = np.prod([tf.compat.dimension_value(d) "
+            "for d in x.get_shape()[1:]])",
+            "dims = {k: tf.compat.dimension_value(d) "
+            "for k, d in enumerate(x.shape.dims)}",
+            "        print(tf.compat.dimension_value(dim))",
+            "other = [d.value for d in items]"):
+        assert expected in code, code
+    assert sum(c.new.startswith("tf.compat.dimension_value(")
+               for c in result.changes) == 4
+
+
+def test_removed_tutorial_datasets_are_manual_work():
+    code, result = migrate("""
+        import tensorflow as tf
+        from tensorflow.examples.tutorials.mnist import input_data
+        import tensorflow.examples.tutorials.mnist.input_data as mnist_data
+        mnist = input_data.read_data_sets("/tmp/data/", one_hot=True)
+        """)
+    assert "from tensorflow.examples.tutorials.mnist import input_data" in code
+    manual = result.manual
+    assert [i.line for i in manual] == [2, 3], manual
+    for issue in manual:
+        assert "tf.keras.datasets.mnist.load_data()" in issue.hint
+    assert manual[0].symbol == "tensorflow.examples.tutorials.mnist"
+
+
 CHILD = src("""
     import sys
     import numpy as np
     namespace = {"__name__": "migrated"}
     exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), namespace)
     assert namespace["width"] == 3 and namespace["batch"] is None
+    assert namespace["dims"] == [None, 3]
     print(namespace["run"]())
     """)
 
@@ -99,6 +143,7 @@ def test_repro_runs_after_full_migration(tmp_path):
         m = tf.summary.merge([s])
         width = x.get_shape()[1].value
         batch = x.shape[0].value
+        dims = [d.value for d in x.get_shape()]
 
         def run():
             with tf.Session() as sess:
@@ -205,3 +250,33 @@ def test_install_only_keeps_compat_v1_import_and_flags_early_contrib(tmp_path):
         "import tensorflow.compat.v1 as tf\nimport contrib_norm\n"
         "contrib_norm.install()\ntf.disable_v2_behavior()\nx = 1\n")
     assert "runs before contrib_norm.install()" in (tmp_path / "r.txt").read_text()
+
+
+# --- hints for the parts of slim contrib_norm leaves out -----------------
+
+from contrib_norm.migrate import hints  # noqa: E402
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("model_analyzer.analyze_vars", "tf.compat.v1.trainable_variables()"),
+    ("summaries.add_histogram_summaries", "tf.compat.v1.summary.histogram"),
+    ("metrics.streaming_accuracy", "tf.compat.v1.metrics.accuracy"),
+    ("nets.resnet_v1", "tf_slim.nets"),
+    ("learning.train", "tf.compat.v1.Session"),
+    ("losses.softmax_cross_entropy", "tf.compat.v1.losses"),
+])
+def test_hint_for_slim_part_is_concrete(path, expected):
+    hint = hints.hint_for("tensorflow.contrib.slim." + path)
+    assert expected in hint, hint
+    assert "slim.%s" % path.split(".")[0] in hint
+
+
+def test_hint_for_slim_part_reaches_the_report():
+    _, result = migrate("""
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+        slim.model_analyzer.analyze_vars(tf.trainable_variables(), print_info=True)
+        """)
+    [issue] = result.manual
+    assert issue.symbol == "tf.contrib.slim.model_analyzer.analyze_vars"
+    assert "tf.compat.v1.trainable_variables()" in issue.hint

@@ -24,6 +24,26 @@ _FRAMEWORK = {
     "with_shape": "use tf.ensure_shape",
 }
 
+#: What replaces each part of slim that contrib_norm.slim leaves out.
+_SLIM_PARTS = {
+    "model_analyzer": "it only prints variables and their sizes: print "
+                      "[(v.name, v.shape.num_elements()) for v in "
+                      "tf.compat.v1.trainable_variables()] or drop the call",
+    "summaries": "write the summaries with tf.compat.v1.summary.histogram / "
+                 "scalar (for v in tf.compat.v1.trainable_variables())",
+    "metrics": "use tf.compat.v1.metrics (streaming_accuracy -> "
+               "tf.compat.v1.metrics.accuracy, streaming_mean -> "
+               "tf.compat.v1.metrics.mean, ...)",
+    "nets": "copy the model definition into your project, or use tf_slim.nets "
+            "from the tf-slim package (pip install tf-slim)",
+    "data": "read the data with tf.data",
+    "queues": "read the data with tf.data",
+}
+
+_SLIM_TRAINING = ("replace slim.%s by tf.compat.v1.losses, a "
+                  "tf.compat.v1.train optimizer and a tf.compat.v1.Session "
+                  "loop")
+
 _DEFAULT = ("tf.contrib was removed in TensorFlow 2 and has no automatic "
             "replacement: find an equivalent in core TensorFlow or Keras "
             "(the tf-slim package imports on TensorFlow 2.21, but its "
@@ -47,10 +67,10 @@ def hint_for(canonical_path):
     if sub in ("framework", "slim") and leaf in _FRAMEWORK:
         return _FRAMEWORK[leaf]
     if sub == "slim" and leaf in legacy_names.SLIM_LEFT_OUT:
+        what = (("slim.%s: " % leaf) + _SLIM_PARTS[leaf] if leaf in _SLIM_PARTS
+                else _SLIM_TRAINING % leaf)
         return ("contrib_norm.slim restores slim's model-building surface "
-                "only: replace slim.%s by tf.compat.v1.losses, a "
-                "tf.compat.v1.train optimizer and a tf.compat.v1.Session loop"
-                % leaf)
+                "only: " + what)
     if sub == "slim":
         return ("no contrib_norm replacement; contrib_norm.slim has slim's "
                 "layers, arg_scope, variables, initializers, regularizers "

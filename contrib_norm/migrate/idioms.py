@@ -9,7 +9,11 @@
 * ``Dimension.value``: ``x.get_shape()[1].value``, ``x.shape[-1].value``,
   ``x.shape.dims[0].value``. Under TF2 behaviour a shape's entries are ints
   or None, which have no ``.value``; ``tf.compat.dimension_value(...)``
-  gives exactly TF1's result for either (None stays None).
+  gives exactly TF1's result for either (None stays None). The same holds
+  for the loop variable of a comprehension or ``for`` loop over a shape:
+  ``[d.value for d in x.get_shape()]``, ``for d in x.shape[1:]: d.value``.
+* ``tensorflow.examples.tutorials`` (the MNIST reader of TF1's tutorials)
+  is gone from TensorFlow 2: its imports are reported as manual work.
 
 Each function makes its edits with the pass's :class:`edits.Editor` and
 returns the changes for the report.
@@ -54,21 +58,109 @@ def v1_summaries(resolver, editor):
     return changes
 
 
+def _is_shape_object(node):
+    """Whether `node` is ``<x>.shape``, ``<x>.get_shape()`` or
+    ``<x>.shape.dims`` (a TF1 TensorShape or its list of Dimensions)."""
+    if type(node) is ast.Attribute:
+        return node.attr in ("shape", "dims")
+    return (type(node) is ast.Call and type(node.func) is ast.Attribute
+            and node.func.attr == "get_shape" and not node.args
+            and not node.keywords)
+
+
 def _is_shape_entry(node):
-    """Whether `node` is ``<x>.shape[i]``, ``<x>.get_shape()[i]`` or
-    ``<x>.shape.dims[i]`` (a TF1 Dimension)."""
-    if type(node) is not ast.Subscript:
-        return False
-    value = node.value
-    if type(value) is ast.Attribute:
-        return value.attr in ("shape", "dims")
-    return (type(value) is ast.Call and type(value.func) is ast.Attribute
-            and value.func.attr == "get_shape" and not value.args
-            and not value.keywords)
+    """Whether `node` is one entry of a shape (a TF1 Dimension):
+    ``<x>.shape[i]``, ``<x>.get_shape()[i]``, ``<x>.shape.dims[i]``."""
+    return type(node) is ast.Subscript and _is_shape_object(node.value)
+
+
+def _is_shape(node):
+    """Whether iterating `node` yields TF1 Dimensions: a shape, or a slice
+    of one (``<x>.get_shape()[1:]``)."""
+    if type(node) is ast.Subscript and type(node.slice) is ast.Slice:
+        node = node.value
+    return _is_shape_object(node)
+
+
+def _dimension_variable(target, iterated):
+    """The name a loop over `iterated` binds to each Dimension, or None.
+
+    ``for d in <shape>`` binds ``d``; ``for i, d in enumerate(<shape>)``
+    binds ``d`` too.
+    """
+    if _is_shape(iterated) and type(target) is ast.Name:
+        return target.id
+    if (type(iterated) is ast.Call and type(iterated.func) is ast.Name
+            and iterated.func.id == "enumerate" and len(iterated.args) == 1
+            and not iterated.keywords and _is_shape(iterated.args[0])
+            and type(target) is ast.Tuple and len(target.elts) == 2
+            and type(target.elts[1]) is ast.Name):
+        return target.elts[1].id
+    return None
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _binds(node, bound):
+    """Whether `node` (a nested scope or comprehension) binds a name of
+    `bound` itself."""
+    for sub in ast.walk(node):
+        if type(sub) is ast.Name and type(sub.ctx) is not ast.Load \
+                and sub.id in bound:
+            return True
+        if type(sub) is ast.arg and sub.arg in bound:
+            return True
+    return False
+
+
+def _value_uses(nodes, bound, found):
+    """Appends ``<name>.value`` loads of a name in `bound` under `nodes`,
+    not descending into nested scopes or comprehensions that rebind it."""
+    for node in nodes:
+        if (type(node) is ast.Attribute and node.attr == "value"
+                and type(node.ctx) is ast.Load and type(node.value) is ast.Name
+                and node.value.id in bound):
+            found.append(node)
+            continue
+        if isinstance(node, _SCOPES + _COMPREHENSIONS) and _binds(node, bound):
+            continue
+        _value_uses(ast.iter_child_nodes(node), bound, found)
+
+
+def _iterated_dimension_values(tree):
+    """``<d>.value`` nodes where ``d`` is bound by a loop over a shape.
+
+    In a comprehension, the uses in its element and conditions; in a ``for``
+    loop, the uses in its body, unless the body rebinds the name.
+    """
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, _COMPREHENSIONS):
+            bound = {_dimension_variable(g.target, g.iter)
+                     for g in node.generators} - {None}
+            parts = ([node.key, node.value] if type(node) is ast.DictComp
+                     else [node.elt])
+            parts += [cond for g in node.generators for cond in g.ifs]
+        elif type(node) in (ast.For, ast.AsyncFor):
+            bound = {_dimension_variable(node.target, node.iter)} - {None}
+            parts = node.body
+            if bound and any(_binds(stmt, bound) for stmt in parts):
+                continue
+        else:
+            continue
+        if bound:
+            _value_uses(parts, bound, found)
+    unique = {id(node): node for node in found}
+    return list(unique.values())
 
 
 def dimension_values(resolver, editor):
-    """``<shape entry>.value`` -> ``tf.compat.dimension_value(<shape entry>)``.
+    """``<shape entry>.value`` -> ``tf.compat.dimension_value(<shape entry>)``,
+    also for a variable that iterates over a shape.
 
     Returns:
         The changes.
@@ -76,6 +168,9 @@ def dimension_values(resolver, editor):
     found = [node for node in resolver.parents
              if type(node) is ast.Attribute and node.attr == "value"
              and _is_shape_entry(node.value)]
+    seen = {id(node) for node in found}
+    found.extend(node for node in _iterated_dimension_values(resolver.tree)
+                 if id(node) not in seen)
     if not found:
         return []
     tf_name, tf_path = names.preferred_tf_alias(resolver.tree)
@@ -92,3 +187,35 @@ def dimension_values(resolver, editor):
         changes.append(Change(node.lineno, "%s.value" % entry,
                               "%s(%s)" % (func, entry), REWRITE))
     return changes
+
+
+_TUTORIALS = names.TF + ".examples.tutorials"
+_TUTORIALS_HINT = (
+    "tensorflow.examples.tutorials (input_data.read_data_sets) was removed "
+    "in TensorFlow 2: load the arrays with tf.keras.datasets.mnist.load_data() "
+    "(images as uint8 0..255: divide by 255 and reshape to [-1, 784]; "
+    "labels as ints: np.eye(10)[labels] for one_hot=True) and feed batches "
+    "of them")
+
+
+def removed_modules(resolver):
+    """Imports of TensorFlow 1 modules that TensorFlow 2 does not have and
+    that nothing replaces automatically.
+
+    Returns:
+        ``(line, module, hint)`` for each such import statement.
+    """
+    found = []
+    for stmt in resolver.analysis.imports:
+        if type(stmt) is ast.Import:
+            modules = [alias.name for alias in stmt.names]
+        elif stmt.level == 0 and stmt.module is not None:
+            modules = [stmt.module] + [stmt.module + "." + alias.name
+                                       for alias in stmt.names]
+        else:
+            continue
+        for module in modules:
+            if module == _TUTORIALS or module.startswith(_TUTORIALS + "."):
+                found.append((stmt.lineno, module, _TUTORIALS_HINT))
+                break
+    return found

@@ -20,7 +20,9 @@
   initializer, which ignores ``tf.compat.v1.set_random_seed``.
 * The TF1 idioms of :mod:`idioms` (``tf.summary.scalar`` & co. ->
   ``tf.compat.v1.summary.*``, ``Dimension.value`` ->
-  ``tf.compat.dimension_value``).
+  ``tf.compat.dimension_value``, also for the variable of a loop over a
+  shape); imports of ``tensorflow.examples.tutorials`` are reported as
+  manual work with a hint.
 * ``import contrib_norm`` and, in graph-building programs,
   ``tf.compat.v1.disable_eager_execution()`` are added after the imports.
 * Every other use of tf.contrib is left as is and reported with a hint.
@@ -207,6 +209,8 @@ def rewrite(code):
 
     changes.extend(idioms.v1_summaries(resolver, editor))
     changes.extend(idioms.dimension_values(resolver, editor))
+    for line, module, hint in idioms.removed_modules(resolver):
+        add_issue(line, module, hint, MANUAL)
 
     for stmt in _contrib_imports(resolver.analysis.imports):
         add_issue(stmt.lineno, editor.text(stmt),
