@@ -123,6 +123,44 @@ def test_removed_tutorial_datasets_are_manual_work():
     assert manual[0].symbol == "tensorflow.examples.tutorials.mnist"
 
 
+@pytest.mark.parametrize("header, before, after", [
+    ("import tensorflow as tf",
+     "step = tf.contrib.framework.get_or_create_global_step()",
+     "step = tf.compat.v1.train.get_or_create_global_step()"),
+    ("import tensorflow as tf",
+     "step = tf.contrib.framework.get_global_step()",
+     "step = tf.compat.v1.train.get_global_step()"),
+    ("import tensorflow as tf\nimport tensorflow.contrib.slim as slim",
+     "step = slim.get_or_create_global_step()",
+     "step = tf.compat.v1.train.get_or_create_global_step()"),
+    ("import tensorflow.compat.v1 as tf",
+     "step = tf.contrib.framework.get_or_create_global_step()",
+     "step = tf.train.get_or_create_global_step()"),
+])
+def test_contrib_global_step_becomes_core(header, before, after):
+    # contrib's global-step functions were TensorFlow's own under a second
+    # name: same arguments, same variable.
+    code, result = migrate(header + "\n" + before + "\n")
+    assert after in code, code
+    assert "contrib" not in code.split("\n", 2)[-1]
+    assert not result.manual
+
+
+def test_contrib_global_step_runs(tmp_path):
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        step = tf.contrib.framework.get_or_create_global_step()
+        again = tf.contrib.framework.get_global_step()
+        same = step is again and step.op.name == "global_step"
+        """)})["m.py"]
+    assert not result.manual
+    path = tmp_path / "m.py"
+    path.write_text(code + "assert same\nprint('ok')\n")
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 CHILD = src("""
     import sys
     import numpy as np
@@ -258,17 +296,25 @@ from contrib_norm.migrate import hints  # noqa: E402
 
 
 @pytest.mark.parametrize("path, expected", [
-    ("model_analyzer.analyze_vars", "tf.compat.v1.trainable_variables()"),
-    ("summaries.add_histogram_summaries", "tf.compat.v1.summary.histogram"),
+    ("slim.model_analyzer.analyze_vars", "tf.compat.v1.trainable_variables()"),
+    ("slim.summaries.add_histogram_summaries", "tf.compat.v1.summary.histogram"),
+    ("slim.metrics.streaming_accuracy", "tf.compat.v1.metrics.accuracy"),
+    ("slim.nets.resnet_v1", "tf_slim.nets"),
+    ("slim.learning.train", "tf.compat.v1.Session"),
+    ("slim.losses.softmax_cross_entropy", "tf.compat.v1.losses"),
+    ("training.HParams", "types.SimpleNamespace"),
     ("metrics.streaming_accuracy", "tf.compat.v1.metrics.accuracy"),
-    ("nets.resnet_v1", "tf_slim.nets"),
-    ("learning.train", "tf.compat.v1.Session"),
-    ("losses.softmax_cross_entropy", "tf.compat.v1.losses"),
+    ("metrics.streaming_mean", "tf.compat.v1.metrics.mean"),
+    ("crf.crf_log_likelihood", "tensorflow_addons"),
+    ("seq2seq.BasicDecoder", "tensorflow_addons"),
+    ("lookup.index_table_from_tensor", "tf.lookup"),
+    ("rnn.LayerNormBasicLSTMCell", "layer normalization"),
 ])
-def test_hint_for_slim_part_is_concrete(path, expected):
-    hint = hints.hint_for("tensorflow.contrib.slim." + path)
+def test_hint_is_concrete(path, expected):
+    hint = hints.hint_for("tensorflow.contrib." + path)
     assert expected in hint, hint
-    assert "slim.%s" % path.split(".")[0] in hint
+    if path.startswith("slim."):
+        assert "slim.%s" % path.split(".")[1] in hint
 
 
 def test_hint_for_slim_part_reaches_the_report():
@@ -280,3 +326,4 @@ def test_hint_for_slim_part_reaches_the_report():
     [issue] = result.manual
     assert issue.symbol == "tf.contrib.slim.model_analyzer.analyze_vars"
     assert "tf.compat.v1.trainable_variables()" in issue.hint
+

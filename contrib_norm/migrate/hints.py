@@ -16,9 +16,6 @@ _LAYERS = {
 }
 
 _FRAMEWORK = {
-    "get_or_create_global_step": "use "
-                                 "tf.compat.v1.train.get_or_create_global_step",
-    "get_global_step": "use tf.compat.v1.train.get_global_step",
     "assign_from_checkpoint_fn": "use tf.compat.v1.train.Saver(var_list)"
                                  ".restore(sess, path)",
     "with_shape": "use tf.ensure_shape",
@@ -82,6 +79,27 @@ def hint_for(canonical_path):
     if sub == "framework":
         return ("no contrib_norm replacement; see migration_guide/README.md "
                 "for the core TensorFlow equivalents")
+    if sub == "training" and leaf == "HParams":
+        return ("keep the values in a types.SimpleNamespace (HParams(lr=0.1)"
+                ".lr -> SimpleNamespace(lr=0.1).lr) or a dict; "
+                "HParams.parse() of a string has no core equivalent")
+    if sub == "metrics" and leaf.startswith("streaming_"):
+        return ("use tf.compat.v1.metrics.%s, which takes labels first and "
+                "predictions second (streaming_* took predictions first): "
+                "pass them by keyword" % leaf[len("streaming_"):])
+    if sub in ("crf", "seq2seq"):
+        return ("the tensorflow_addons package has tfa.%s with the same "
+                "functions (it is unmaintained; pin a version that supports "
+                "your TensorFlow), or write them with core TensorFlow"
+                % ("text" if sub == "crf" else "seq2seq"))
+    if sub == "lookup":
+        return ("use tf.lookup (StaticHashTable, StaticVocabularyTable, "
+                "KeyValueTensorInitializer, TextFileInitializer)")
+    if sub == "rnn" and leaf.startswith("LayerNorm"):
+        return ("no core cell applies layer normalization to the gates: "
+                "tf.compat.v1.nn.rnn_cell.LSTMCell (%s) drops it; keep it "
+                "with a custom cell that applies contrib_norm.layers.layer_norm "
+                "to each gate and the new cell state" % LEGACY_KERAS)
     if sub == "rnn":
         return ("use tf.compat.v1.nn.rnn_cell.* (%s) or keras.layers.LSTMCell/"
                 "GRUCell with keras.layers.RNN" % LEGACY_KERAS)

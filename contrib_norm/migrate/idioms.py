@@ -12,6 +12,9 @@
   gives exactly TF1's result for either (None stays None). The same holds
   for the loop variable of a comprehension or ``for`` loop over a shape:
   ``[d.value for d in x.get_shape()]``, ``for d in x.shape[1:]: d.value``.
+* ``tf.contrib.framework.get_or_create_global_step`` / ``get_global_step``
+  (also through ``slim``) were TensorFlow's own functions under a second
+  name: they become ``tf.compat.v1.train.<same>``.
 * ``tensorflow.examples.tutorials`` (the MNIST reader of TF1's tutorials)
   is gone from TensorFlow 2: its imports are reported as manual work.
 
@@ -219,3 +222,28 @@ def removed_modules(resolver):
                 found.append((stmt.lineno, module, _TUTORIALS_HINT))
                 break
     return found
+
+
+#: contrib names that were core TensorFlow functions under a second name ->
+#: the core name, after the alias of ``tensorflow.compat.v1``.
+CORE_ALIASES = {
+    "tensorflow.contrib.%s.%s" % (module, name): ".train." + name
+    for module in ("framework", "slim")
+    for name in ("get_or_create_global_step", "get_global_step")
+}
+
+
+def core_alias(name, head_path, canonical):
+    """The core spelling of a contrib alias of a TensorFlow function, or None.
+
+    Args:
+        name: The ``ast.Name`` the use starts with (``tf``).
+        head_path: What that name is bound to (``tensorflow`` or
+            ``tensorflow.compat.v1``).
+        canonical: The use's canonical path.
+    """
+    if canonical not in CORE_ALIASES or head_path not in (names.TF,
+                                                         names.TF_COMPAT_V1):
+        return None
+    return (name.id + (".compat.v1" if head_path == names.TF else "")
+            + CORE_ALIASES[canonical])

@@ -18,6 +18,8 @@
   ``tf.compat.v1.variance_scaling_initializer``: same arguments, and the
   class TF 1.x's name stood for; under Keras 3 the Keras name is Keras 3's
   initializer, which ignores ``tf.compat.v1.set_random_seed``.
+* contrib's second names of core functions (``get_or_create_global_step``)
+  become the core names; the program builds graphs.
 * The TF1 idioms of :mod:`idioms` (``tf.summary.scalar`` & co. ->
   ``tf.compat.v1.summary.*``, ``Dimension.value`` ->
   ``tf.compat.dimension_value``, also for the variable of a loop over a
@@ -178,8 +180,13 @@ def rewrite(code):
             _rename_l_keyword(editor, resolver.parents.get(chain), chain,
                               _REGULARIZER_KEYWORD[canon], changes)
 
+        core = idioms.core_alias(name, head_path, canon)
         if canon in CONTRIB_NORM_MAP:
             replace(chain, old_text, CONTRIB_NORM_MAP[canon])
+            triggers.append(chain)
+        elif core is not None:
+            replace(chain, old_text, core)
+            graph = True
             triggers.append(chain)
         elif path in _KERAS3_TO_CORE and head_path in (names.TF,
                                                        names.TF_COMPAT_V1):
