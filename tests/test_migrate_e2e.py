@@ -108,6 +108,7 @@ def test_migration_converts_everything(migrated):
             "    return contrib_norm.layers.layer_norm(x,",
             "x = contrib_norm.tf_layers.conv2d(inputs=x, filters=channels,",
             "in_channels = tf.compat.dimension_value(x.get_shape()[-1])",
+            "out_dim = tf.compat.dimension_value(w_shape[-1])",
             "fan_in = [tf.compat.dimension_value(d) for d in x.get_shape()][-1]",
             "height, width = [tf.compat.dimension_value(d) "
             "for d in x.get_shape()[1:3]]",

@@ -80,6 +80,11 @@ def test_dimension_value_with_compat_v1_alias():
     assert "n = tf.dimension_value(x.shape[1])" in code
 
 
+def _dimension_value_changes(result):
+    return sum(c.new.startswith("tf.compat.dimension_value(")
+               for c in result.changes)
+
+
 def test_dimension_values_of_an_iterated_shape():
     # Iterating a TF1 shape gives Dimensions; under TF2 ints or None.
     code, result = migrate("""
@@ -104,8 +109,37 @@ def test_dimension_values_of_an_iterated_shape():
             "        print(tf.compat.dimension_value(dim))",
             "other = [d.value for d in items]"):
         assert expected in code, code
-    assert sum(c.new.startswith("tf.compat.dimension_value(")
-               for c in result.changes) == 4
+    assert _dimension_value_changes(result) == 4
+
+
+def test_dimension_values_through_a_shape_variable():
+    # A shape, or one of its entries, kept in a variable first.
+    code, result = migrate("""
+        import tensorflow as tf
+
+        def head(x, other):
+            shape = x.get_shape()
+            channels = shape[-1].value
+            width = x.shape[2]
+            total = width.value * channels
+            sizes = [d.value for d in shape[1:]]
+            maybe = other.shape if other is not None else None
+            kept = maybe[0].value
+            return channels, total, sizes, kept
+
+        def unrelated(shape):
+            return shape[0].value
+        """)
+    for expected in (
+            "channels = tf.compat.dimension_value(shape[-1])",
+            "total = tf.compat.dimension_value(width) * channels",
+            "sizes = [tf.compat.dimension_value(d) for d in shape[1:]]",
+            # Not only a shape: left alone.
+            "kept = maybe[0].value",
+            # A parameter: nothing says it is a shape.
+            "return shape[0].value"):
+        assert expected in code, code
+    assert _dimension_value_changes(result) == 3
 
 
 def test_removed_tutorial_datasets_are_manual_work():
