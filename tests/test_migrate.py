@@ -227,29 +227,28 @@ def test_tf_layers_batch_normalization_imports_migrate_and_run():
     assert out.shape == (2, 4)
 
 
-def test_spell_out_taki0112_helpers():
+def test_spell_out_tf_contrib_module_alias():
+    # The `import tensorflow.contrib as tf_contrib` form of GAN helper files.
     out = spell_out(src("""
         import tensorflow as tf
         import tensorflow.contrib as tf_contrib
 
-        weight_init = tf_contrib.layers.variance_scaling_initializer()
-        weight_regularizer = tf_contrib.layers.l2_regularizer(0.0001)
+        he_init = tf_contrib.layers.variance_scaling_initializer()
+        decay = tf_contrib.layers.l2_regularizer(1e-4)
 
-        def batch_norm(x, is_training=True, scope='batch_norm'):
-            return tf_contrib.layers.batch_norm(x, decay=0.9, epsilon=1e-05,
-                                                center=True, scale=True,
-                                                is_training=is_training, scope=scope)
+        def bn(h, training, name):
+            return tf_contrib.layers.batch_norm(h, is_training=training,
+                                                scale=True, scope=name)
         """))
     assert out.code == src("""
         import tensorflow as tf
 
-        weight_init = tf.contrib.layers.initializers.variance_scaling_initializer()
-        weight_regularizer = tf.contrib.layers.regularizers.l2_regularizer(0.0001)
+        he_init = tf.contrib.layers.initializers.variance_scaling_initializer()
+        decay = tf.contrib.layers.regularizers.l2_regularizer(1e-4)
 
-        def batch_norm(x, is_training=True, scope='batch_norm'):
-            return tf.contrib.layers.batch_norm(x, decay=0.9, epsilon=1e-05,
-                                                center=True, scale=True,
-                                                is_training=is_training, scope=scope)
+        def bn(h, training, name):
+            return tf.contrib.layers.batch_norm(h, is_training=training,
+                                                scale=True, scope=name)
         """)
 
 
@@ -718,9 +717,9 @@ UNCONVERTED_CASES = [
      "keras.layers"),
     ("tf.contrib.rnn.LSTMBlockCell(3)", "tf.contrib.rnn.LSTMBlockCell",
      "tf.compat.v1.nn.rnn_cell"),
-    ("tf.contrib.framework.get_or_create_global_step()",
-     "tf.contrib.framework.get_or_create_global_step",
-     "tf.compat.v1.train.get_or_create_global_step"),
+    ("tf.contrib.framework.assign_from_checkpoint_fn('m', v)",
+     "tf.contrib.framework.assign_from_checkpoint_fn",
+     "tf.compat.v1.train.Saver(var_list)"),
     ("tf.contrib.distributions.Normal(0., 1.)",
      "tf.contrib.distributions.Normal", "TensorFlow Probability"),
     ("tf.contrib.foo.bar()", "tf.contrib.foo.bar", "no automatic replacement"),

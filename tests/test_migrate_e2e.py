@@ -4,16 +4,18 @@ Fixtures (tests/fixtures/migrate/):
   realistic_tf1.py  a TF1 training script: placeholders, contrib batch_norm as
                     normalizer_fn inside arg_scope, tf.layers.batch_normalization,
                     layer_norm, alpha_dropout, UPDATE_OPS, Saver.
-  ugatit_ops.py     the verbatim ops.py of taki0112/UGATIT (MIT), a typical
-                    TF1 GAN helper module (`import tensorflow.contrib as
-                    tf_contrib`, instance_norm, layer_norm, l2_regularizer).
+  gan_ops.py        a TF1 GAN helper module in the style of 2018 image-to-image
+                    GANs (`import tensorflow.contrib as tf_contrib`,
+                    instance_norm, layer_norm, l2_regularizer, tf.layers,
+                    spectral norm on tf.get_variable, Dimension.value, a
+                    graph summary).
   tf1_classifiers.py  a slim-style classifier (`import tensorflow.contrib.slim
                     as slim`, arg_scope, repeat, batch_norm normalizer_fn,
                     max_pool2d, flatten, fully_connected) and one written
                     with tf.layers (conv2d, batch_normalization,
                     max_pooling2d, flatten, dense).
 
-Both are converted with a single ``contrib-norm-migrate --intree`` call; each
+All are converted with a single ``contrib-norm-migrate --intree`` call; each
 result then runs in a fresh Python process for a few training steps.
 """
 
@@ -82,7 +84,7 @@ def test_migration_converts_everything(migrated):
     proc, src, dst, report = migrated
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Unconverted uses: manual work needed (0)" in report
-    for name in ("realistic_tf1.py", "ugatit_ops.py", "tf1_classifiers.py"):
+    for name in ("realistic_tf1.py", "gan_ops.py", "tf1_classifiers.py"):
         code = (dst / name).read_text()
         assert "tf.contrib" not in code
         assert "import contrib_norm\n" in code
@@ -99,16 +101,21 @@ def test_migration_converts_everything(migrated):
             "net = contrib_norm.nn.alpha_dropout(net, keep_prob)",
             "x = tf.compat.v1.placeholder(tf.float32, [None, 8, 8, 1], name='images')"):
         assert expected in realistic
-    ugatit = (dst / "ugatit_ops.py").read_text()
+    gan = (dst / "gan_ops.py").read_text()
     for expected in (
             "weight_regularizer = contrib_norm.layers.l2_regularizer(scale=0.0001)",
             "    return contrib_norm.layers.instance_norm(x,",
             "    return contrib_norm.layers.layer_norm(x,",
-            "x = contrib_norm.tf_layers.conv2d(inputs=x, filters=channels,"):
-        assert expected in ugatit
-    # The original comments and the license header survive.
-    assert "# Xavier : tf_contrib.layers.xavier_initializer()" in ugatit
-    assert "# Copyright (c) 2019 Junho Kim" in ugatit
+            "x = contrib_norm.tf_layers.conv2d(inputs=x, filters=channels,",
+            "in_channels = tf.compat.dimension_value(x.get_shape()[-1])",
+            "out_dim = tf.compat.dimension_value(w_shape[-1])",
+            "fan_in = [tf.compat.dimension_value(d) for d in x.get_shape()][-1]",
+            "height, width = [tf.compat.dimension_value(d) "
+            "for d in x.get_shape()[1:3]]",
+            "return tf.compat.v1.summary.scalar(name, value)"):
+        assert expected in gan, expected
+    # The original comments survive, tf.contrib spelled in them included.
+    assert "# Xavier : tf_contrib.layers.xavier_initializer()" in gan
     assert "# the same accuracy." in realistic
     # tf.layers calls are contrib_norm's now: nothing needs tf-keras.
     assert "not available under Keras 3" not in report
@@ -196,44 +203,44 @@ def test_realistic_tf1_trains(migrated, tmp_path):
     assert os.path.exists(data["checkpoint"] + ".index")
 
 
-UGATIT_DRIVER = textwrap.dedent('''
-    """Trains a tiny U-GAT-IT-style generator/discriminator built from ops.py."""
+GAN_DRIVER = textwrap.dedent('''
+    """Trains a tiny image-to-image generator/discriminator built from
+    gan_ops.py for a few steps."""
     import json
     import sys
 
     import numpy as np
     import tensorflow as tf
 
-    import ugatit_ops as ops
+    import gan_ops as ops
 
 
     def generator(x):
         with tf.compat.v1.variable_scope('generator'):
-            h = ops.conv(x, 8, kernel=3, stride=1, pad=1, pad_type='reflect',
-                         sn=True, scope='conv_0')
-            h = ops.relu(ops.instance_norm(h, scope='ins_norm_0'))
-            h = ops.resblock(h, 8, scope='resblock_0')
-            gap = ops.global_avg_pooling(h)
-            gamma = ops.fully_connected(gap, 8, sn=True, scope='gamma')
-            beta = ops.fully_connected(gap, 8, sn=True, scope='beta')
-            gamma = tf.reshape(gamma, [-1, 1, 1, 8])
-            beta = tf.reshape(beta, [-1, 1, 1, 8])
-            h = ops.adaptive_ins_layer_resblock(h, 8, gamma, beta, scope='ada_0')
-            h = ops.up_sample(h, 2)
+            h = ops.conv(x, 8, kernel=3, pad=1, pad_type='reflect', sn=True,
+                         scope='stem')
+            h = tf.nn.relu(ops.instance_norm(h, scope='stem_in'))
+            h = ops.residual(h, 8, scope='res_0')
+            style = ops.global_average(h)
+            gamma = tf.reshape(ops.dense(style, 8, sn=True, scope='gamma'),
+                               [-1, 1, 1, 8])
+            beta = tf.reshape(ops.dense(style, 8, scope='beta'), [-1, 1, 1, 8])
+            h = ops.adaptive_residual(h, 8, gamma, beta, scope='ada_0')
+            h = ops.upsample(h, 2)
             h = ops.conv(h, 8, kernel=3, stride=2, pad=1, sn=True, scope='down')
-            h = ops.lrelu(ops.layer_norm(h, scope='layer_norm_0'))
-            h = ops.layer_instance_norm(h, scope='lin_0')
-            return ops.tanh(ops.conv(h, 3, kernel=3, stride=1, pad=1, sn=True,
-                                     scope='to_rgb'))
+            h = ops.leaky(ops.layer_norm(h, scope='head_ln'))
+            h = ops.mixed_norm(h, scope='head_mix')
+            return tf.tanh(ops.conv(h, 3, kernel=3, pad=1, sn=True,
+                                    scope='to_rgb'))
 
 
     def discriminator(x, reuse):
         with tf.compat.v1.variable_scope('discriminator', reuse=reuse):
-            h = ops.lrelu(ops.conv(x, 8, kernel=4, stride=2, pad=1, sn=True,
+            h = ops.leaky(ops.conv(x, 8, kernel=4, stride=2, pad=1, sn=True,
                                    scope='conv_0'), 0.2)
-            logit, _ = ops.fully_connected_with_w(h, sn=True, scope='cam')
-            out = ops.conv(h, 1, kernel=3, stride=1, pad=1, sn=True, scope='out')
-            return [out, logit]
+            cam_logit, _ = ops.dense_with_weights(h, sn=True, scope='cam')
+            out = ops.conv(h, 1, kernel=3, pad=1, sn=True, scope='out')
+            return [out, cam_logit]
 
 
     def main():
@@ -243,11 +250,13 @@ UGATIT_DRIVER = textwrap.dedent('''
         fake = generator(x)
         real_logits = discriminator(x, reuse=False)
         fake_logits = discriminator(fake, reuse=True)
-        g_loss = (ops.generator_loss('lsgan', fake_logits)
-                  + 10.0 * ops.L1_loss(fake, x)
+        g_loss = (ops.lsgan_generator_loss(fake_logits)
+                  + 10.0 * ops.l1_loss(fake, x)
                   + ops.regularization_loss('generator'))
-        d_loss = (ops.discriminator_loss('lsgan', real_logits, fake_logits)
+        d_loss = (ops.lsgan_discriminator_loss(real_logits, fake_logits)
                   + ops.regularization_loss('discriminator'))
+        summary = tf.compat.v1.summary.merge(
+            [ops.summarize('g_loss', g_loss), ops.summarize('d_loss', d_loss)])
         g_vars = [v for v in tf.compat.v1.trainable_variables()
                   if v.name.startswith('generator')]
         d_vars = [v for v in tf.compat.v1.trainable_variables()
@@ -255,18 +264,20 @@ UGATIT_DRIVER = textwrap.dedent('''
         g_opt = tf.compat.v1.train.AdamOptimizer(1e-3).minimize(g_loss, var_list=g_vars)
         d_opt = tf.compat.v1.train.AdamOptimizer(1e-3).minimize(d_loss, var_list=d_vars)
         norm_vars = {v.op.name: v for v in g_vars
-                     if ('ins_norm_0' in v.op.name or 'layer_norm_0' in v.op.name)}
+                     if ('stem_in' in v.op.name or 'head_ln' in v.op.name)}
         losses = []
         with tf.compat.v1.Session() as sess:
             sess.run(tf.compat.v1.global_variables_initializer())
             before = sess.run(norm_vars)
             for _ in range(5):
                 batch = rng.uniform(-1, 1, [4, 16, 16, 3]).astype(np.float32)
-                _, _, g, d = sess.run([g_opt, d_opt, g_loss, d_loss], {x: batch})
+                _, _, g, d, s = sess.run([g_opt, d_opt, g_loss, d_loss, summary],
+                                         {x: batch})
                 losses.append([float(g), float(d)])
             after = sess.run(norm_vars)
         json.dump({
             'losses': losses,
+            'summary_bytes': len(s),
             'norm_vars_changed': {k: bool(np.any(before[k] != after[k]))
                                   for k in norm_vars},
             'regularization_losses': len(tf.compat.v1.get_collection(
@@ -279,25 +290,26 @@ UGATIT_DRIVER = textwrap.dedent('''
 
 
 @pytest.mark.slow
-def test_ugatit_ops_trains(migrated, tmp_path):
+def test_gan_ops_trains(migrated, tmp_path):
     _require("contrib_norm.layers.instance_norm", "contrib_norm.layers.layer_norm")
     proc, _, dst, _ = migrated
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (dst / "train_ugatit.py").write_text(UGATIT_DRIVER)
+    (dst / "train_gan.py").write_text(GAN_DRIVER)
     result = tmp_path / "result.json"
-    # ops.py's tf.layers.conv2d/dense/flatten are contrib_norm.tf_layers':
+    # gan_ops.py's tf.layers.conv2d/dense/flatten are contrib_norm.tf_layers':
     # plain Keras 3, no tf-keras.
     run = subprocess.run(
-        [sys.executable, str(dst / "train_ugatit.py"), str(result)],
+        [sys.executable, str(dst / "train_gan.py"), str(result)],
         capture_output=True, text=True, env=_env(),
         cwd=str(dst), check=False, timeout=900)
     assert run.returncode == 0, run.stdout + run.stderr[-5000:]
     data = json.loads(result.read_text())
     assert len(data["losses"]) == 5
     assert all(math.isfinite(v) for pair in data["losses"] for v in pair)
+    assert data["summary_bytes"] > 0
     changed = data["norm_vars_changed"]
     # instance_norm and layer_norm each have a trained gamma and beta.
     assert len(changed) == 4, changed
     assert all(changed.values()), changed
-    # Spectral-norm convs use contrib_norm.layers.l2_regularizer.
+    # The spectral-norm weights use contrib_norm.layers.l2_regularizer.
     assert data["regularization_losses"] > 0

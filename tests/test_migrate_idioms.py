@@ -80,12 +80,128 @@ def test_dimension_value_with_compat_v1_alias():
     assert "n = tf.dimension_value(x.shape[1])" in code
 
 
+def _dimension_value_changes(result):
+    return sum(c.new.startswith("tf.compat.dimension_value(")
+               for c in result.changes)
+
+
+def test_dimension_values_of_an_iterated_shape():
+    # Iterating a TF1 shape gives Dimensions; under TF2 ints or None.
+    code, result = migrate("""
+        import numpy as np
+        import tensorflow as tf
+
+        def sizes(x, items):
+            batch, width = [d.value for d in x.get_shape()]
+            flat = np.prod([d.value for d in x.get_shape()[1:]])
+            dims = {k: d.value for k, d in enumerate(x.shape.dims)}
+            for dim in x.shape:
+                print(dim.value)
+            other = [d.value for d in items]
+            return batch, width, flat, dims, other
+        """)
+    for expected in (
+            "batch, width = [tf.compat.dimension_value(d) for d in x.get_shape()]",
+            "flat = np.prod([tf.compat.dimension_value(d) "
+            "for d in x.get_shape()[1:]])",
+            "dims = {k: tf.compat.dimension_value(d) "
+            "for k, d in enumerate(x.shape.dims)}",
+            "        print(tf.compat.dimension_value(dim))",
+            "other = [d.value for d in items]"):
+        assert expected in code, code
+    assert _dimension_value_changes(result) == 4
+
+
+def test_dimension_values_through_a_shape_variable():
+    # A shape, or one of its entries, kept in a variable first.
+    code, result = migrate("""
+        import tensorflow as tf
+
+        def head(x, other):
+            shape = x.get_shape()
+            channels = shape[-1].value
+            width = x.shape[2]
+            total = width.value * channels
+            sizes = [d.value for d in shape[1:]]
+            maybe = other.shape if other is not None else None
+            kept = maybe[0].value
+            return channels, total, sizes, kept
+
+        def unrelated(shape):
+            return shape[0].value
+        """)
+    for expected in (
+            "channels = tf.compat.dimension_value(shape[-1])",
+            "total = tf.compat.dimension_value(width) * channels",
+            "sizes = [tf.compat.dimension_value(d) for d in shape[1:]]",
+            # Not only a shape: left alone.
+            "kept = maybe[0].value",
+            # A parameter: nothing says it is a shape.
+            "return shape[0].value"):
+        assert expected in code, code
+    assert _dimension_value_changes(result) == 3
+
+
+def test_removed_tutorial_datasets_are_manual_work():
+    code, result = migrate("""
+        import tensorflow as tf
+        from tensorflow.examples.tutorials.mnist import input_data
+        import tensorflow.examples.tutorials.mnist.input_data as mnist_data
+        mnist = input_data.read_data_sets("/tmp/data/", one_hot=True)
+        """)
+    assert "from tensorflow.examples.tutorials.mnist import input_data" in code
+    manual = result.manual
+    assert [i.line for i in manual] == [2, 3], manual
+    for issue in manual:
+        assert "tf.keras.datasets.mnist.load_data()" in issue.hint
+    assert manual[0].symbol == "tensorflow.examples.tutorials.mnist"
+
+
+@pytest.mark.parametrize("header, before, after", [
+    ("import tensorflow as tf",
+     "step = tf.contrib.framework.get_or_create_global_step()",
+     "step = tf.compat.v1.train.get_or_create_global_step()"),
+    ("import tensorflow as tf",
+     "step = tf.contrib.framework.get_global_step()",
+     "step = tf.compat.v1.train.get_global_step()"),
+    ("import tensorflow as tf\nimport tensorflow.contrib.slim as slim",
+     "step = slim.get_or_create_global_step()",
+     "step = tf.compat.v1.train.get_or_create_global_step()"),
+    ("import tensorflow.compat.v1 as tf",
+     "step = tf.contrib.framework.get_or_create_global_step()",
+     "step = tf.train.get_or_create_global_step()"),
+])
+def test_contrib_global_step_becomes_core(header, before, after):
+    # contrib's global-step functions were TensorFlow's own under a second
+    # name: same arguments, same variable.
+    code, result = migrate(header + "\n" + before + "\n")
+    assert after in code, code
+    assert "contrib" not in code.split("\n", 2)[-1]
+    assert not result.manual
+
+
+def test_contrib_global_step_runs(tmp_path):
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        step = tf.contrib.framework.get_or_create_global_step()
+        again = tf.contrib.framework.get_global_step()
+        same = step is again and step.op.name == "global_step"
+        """)})["m.py"]
+    assert not result.manual
+    path = tmp_path / "m.py"
+    path.write_text(code + "assert same\nprint('ok')\n")
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 CHILD = src("""
     import sys
     import numpy as np
     namespace = {"__name__": "migrated"}
     exec(compile(open(sys.argv[1]).read(), sys.argv[1], "exec"), namespace)
     assert namespace["width"] == 3 and namespace["batch"] is None
+    assert namespace["dims"] == [None, 3]
     print(namespace["run"]())
     """)
 
@@ -99,6 +215,7 @@ def test_repro_runs_after_full_migration(tmp_path):
         m = tf.summary.merge([s])
         width = x.get_shape()[1].value
         batch = x.shape[0].value
+        dims = [d.value for d in x.get_shape()]
 
         def run():
             with tf.Session() as sess:
@@ -205,3 +322,42 @@ def test_install_only_keeps_compat_v1_import_and_flags_early_contrib(tmp_path):
         "import tensorflow.compat.v1 as tf\nimport contrib_norm\n"
         "contrib_norm.install()\ntf.disable_v2_behavior()\nx = 1\n")
     assert "runs before contrib_norm.install()" in (tmp_path / "r.txt").read_text()
+
+
+# --- hints for the parts of slim contrib_norm leaves out -----------------
+
+from contrib_norm.migrate import hints  # noqa: E402
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("slim.model_analyzer.analyze_vars", "tf.compat.v1.trainable_variables()"),
+    ("slim.summaries.add_histogram_summaries", "tf.compat.v1.summary.histogram"),
+    ("slim.metrics.streaming_accuracy", "tf.compat.v1.metrics.accuracy"),
+    ("slim.nets.resnet_v1", "tf_slim.nets"),
+    ("slim.learning.train", "tf.compat.v1.Session"),
+    ("slim.losses.softmax_cross_entropy", "tf.compat.v1.losses"),
+    ("training.HParams", "types.SimpleNamespace"),
+    ("metrics.streaming_accuracy", "tf.compat.v1.metrics.accuracy"),
+    ("metrics.streaming_mean", "tf.compat.v1.metrics.mean"),
+    ("crf.crf_log_likelihood", "tensorflow_addons"),
+    ("seq2seq.BasicDecoder", "tensorflow_addons"),
+    ("lookup.index_table_from_tensor", "tf.lookup"),
+    ("rnn.LayerNormBasicLSTMCell", "layer normalization"),
+])
+def test_hint_is_concrete(path, expected):
+    hint = hints.hint_for("tensorflow.contrib." + path)
+    assert expected in hint, hint
+    if path.startswith("slim."):
+        assert "slim.%s" % path.split(".")[1] in hint
+
+
+def test_hint_for_slim_part_reaches_the_report():
+    _, result = migrate("""
+        import tensorflow as tf
+        import tensorflow.contrib.slim as slim
+        slim.model_analyzer.analyze_vars(tf.trainable_variables(), print_info=True)
+        """)
+    [issue] = result.manual
+    assert issue.symbol == "tf.contrib.slim.model_analyzer.analyze_vars"
+    assert "tf.compat.v1.trainable_variables()" in issue.hint
+

@@ -16,13 +16,30 @@ _LAYERS = {
 }
 
 _FRAMEWORK = {
-    "get_or_create_global_step": "use "
-                                 "tf.compat.v1.train.get_or_create_global_step",
-    "get_global_step": "use tf.compat.v1.train.get_global_step",
     "assign_from_checkpoint_fn": "use tf.compat.v1.train.Saver(var_list)"
                                  ".restore(sess, path)",
     "with_shape": "use tf.ensure_shape",
 }
+
+#: What replaces each part of slim that contrib_norm.slim leaves out.
+_SLIM_PARTS = {
+    "model_analyzer": "it only prints variables and their sizes: print "
+                      "[(v.name, v.shape.num_elements()) for v in "
+                      "tf.compat.v1.trainable_variables()] or drop the call",
+    "summaries": "write the summaries with tf.compat.v1.summary.histogram / "
+                 "scalar (for v in tf.compat.v1.trainable_variables())",
+    "metrics": "use tf.compat.v1.metrics (streaming_accuracy -> "
+               "tf.compat.v1.metrics.accuracy, streaming_mean -> "
+               "tf.compat.v1.metrics.mean, ...)",
+    "nets": "copy the model definition into your project, or use tf_slim.nets "
+            "from the tf-slim package (pip install tf-slim)",
+    "data": "read the data with tf.data",
+    "queues": "read the data with tf.data",
+}
+
+_SLIM_TRAINING = ("replace slim.%s by tf.compat.v1.losses, a "
+                  "tf.compat.v1.train optimizer and a tf.compat.v1.Session "
+                  "loop")
 
 _DEFAULT = ("tf.contrib was removed in TensorFlow 2 and has no automatic "
             "replacement: find an equivalent in core TensorFlow or Keras "
@@ -47,10 +64,10 @@ def hint_for(canonical_path):
     if sub in ("framework", "slim") and leaf in _FRAMEWORK:
         return _FRAMEWORK[leaf]
     if sub == "slim" and leaf in legacy_names.SLIM_LEFT_OUT:
+        what = (("slim.%s: " % leaf) + _SLIM_PARTS[leaf] if leaf in _SLIM_PARTS
+                else _SLIM_TRAINING % leaf)
         return ("contrib_norm.slim restores slim's model-building surface "
-                "only: replace slim.%s by tf.compat.v1.losses, a "
-                "tf.compat.v1.train optimizer and a tf.compat.v1.Session loop"
-                % leaf)
+                "only: " + what)
     if sub == "slim":
         return ("no contrib_norm replacement; contrib_norm.slim has slim's "
                 "layers, arg_scope, variables, initializers, regularizers "
@@ -62,6 +79,27 @@ def hint_for(canonical_path):
     if sub == "framework":
         return ("no contrib_norm replacement; see migration_guide/README.md "
                 "for the core TensorFlow equivalents")
+    if sub == "training" and leaf == "HParams":
+        return ("keep the values in a types.SimpleNamespace (HParams(lr=0.1)"
+                ".lr -> SimpleNamespace(lr=0.1).lr) or a dict; "
+                "HParams.parse() of a string has no core equivalent")
+    if sub == "metrics" and leaf.startswith("streaming_"):
+        return ("use tf.compat.v1.metrics.%s, which takes labels first and "
+                "predictions second (streaming_* took predictions first): "
+                "pass them by keyword" % leaf[len("streaming_"):])
+    if sub in ("crf", "seq2seq"):
+        return ("the tensorflow_addons package has tfa.%s with the same "
+                "functions (it is unmaintained; pin a version that supports "
+                "your TensorFlow), or write them with core TensorFlow"
+                % ("text" if sub == "crf" else "seq2seq"))
+    if sub == "lookup":
+        return ("use tf.lookup (StaticHashTable, StaticVocabularyTable, "
+                "KeyValueTensorInitializer, TextFileInitializer)")
+    if sub == "rnn" and leaf.startswith("LayerNorm"):
+        return ("no core cell applies layer normalization to the gates: "
+                "tf.compat.v1.nn.rnn_cell.LSTMCell (%s) drops it; keep it "
+                "with a custom cell that applies contrib_norm.layers.layer_norm "
+                "to each gate and the new cell state" % LEGACY_KERAS)
     if sub == "rnn":
         return ("use tf.compat.v1.nn.rnn_cell.* (%s) or keras.layers.LSTMCell/"
                 "GRUCell with keras.layers.RNN" % LEGACY_KERAS)

@@ -18,9 +18,13 @@
   ``tf.compat.v1.variance_scaling_initializer``: same arguments, and the
   class TF 1.x's name stood for; under Keras 3 the Keras name is Keras 3's
   initializer, which ignores ``tf.compat.v1.set_random_seed``.
+* contrib's second names of core functions (``get_or_create_global_step``)
+  become the core names; the program builds graphs.
 * The TF1 idioms of :mod:`idioms` (``tf.summary.scalar`` & co. ->
   ``tf.compat.v1.summary.*``, ``Dimension.value`` ->
-  ``tf.compat.dimension_value``).
+  ``tf.compat.dimension_value``, also for the variable of a loop over a
+  shape); imports of ``tensorflow.examples.tutorials`` are reported as
+  manual work with a hint.
 * ``import contrib_norm`` and, in graph-building programs,
   ``tf.compat.v1.disable_eager_execution()`` are added after the imports.
 * Every other use of tf.contrib is left as is and reported with a hint.
@@ -164,8 +168,13 @@ class _Rewriter:
         if canon in _REGULARIZER_KEYWORD:
             _rename_l_keyword(self.editor, self.resolver.parents.get(chain),
                               chain, _REGULARIZER_KEYWORD[canon], self.changes)
+        core = idioms.core_alias(name, head_path, canon)
         if canon in CONTRIB_NORM_MAP:
             self.replace(chain, old_text, CONTRIB_NORM_MAP[canon])
+            self.triggers.append(chain)
+        elif core is not None:
+            self.replace(chain, old_text, core)
+            self.graph = True
             self.triggers.append(chain)
         elif path in _KERAS3_TO_CORE and head_path in (names.TF,
                                                        names.TF_COMPAT_V1):
@@ -250,6 +259,8 @@ def rewrite(code):
         run.chain(name, chain, path)
     run.changes.extend(idioms.v1_summaries(run.resolver, run.editor))
     run.changes.extend(idioms.dimension_values(run.resolver, run.editor))
+    for line, module, hint in idioms.removed_modules(run.resolver):
+        run.add_issue(line, module, hint, MANUAL)
     run.report_contrib_imports()
     run.insert_after_imports()
     return PassOutput(run.editor.apply(), run.changes, run.issues)
