@@ -187,29 +187,13 @@ def switchable_norm(
         mean_ln, var_ln = moments_lib.combine_moments(mean_in, var_in, [channels_axis])
         means, variances = [mean_in, mean_ln], [var_in, var_ln]
         if using_bn:
-
-            def batch_moments():
-                mean_bn, var_bn = moments_lib.combine_moments(mean_in, var_in, [0])
-                shape = inputs.shape
-                if not (shape.is_fully_defined() and shape.num_elements() > 0):
-                    # An empty batch has no statistics (NaN): zeros keep the
-                    # importance weights' gradient zero instead of NaN.
-                    nonempty = tf.size(inputs) > 0
-                    mean_bn, var_bn = (
-                        tf.where(nonempty, s, tf.zeros_like(s))
-                        for s in (mean_bn, var_bn)
-                    )
-                return tf.reshape(mean_bn, [channels]), tf.reshape(var_bn, [channels])
-
-            mean_bn, var_bn = batch_statistics.batch_or_moving(
+            mean_bn, var_bn = _bn_branch(
+                inputs,
+                stats,
+                channels,
                 is_training,
-                batch_moments,
-                moving_mean,
-                moving_variance,
-                make_updates,
+                (moving_mean, moving_variance, make_updates),
                 updates_collections,
-                # An empty batch leaves the moving statistics unchanged.
-                moving_averages.update_gate(is_training, inputs),
             )
             mean_bn, var_bn = params_lib.all_along_axis(
                 (mean_bn, var_bn), rank, channels_axis
@@ -232,6 +216,38 @@ def switchable_norm(
         if activation_fn is not None:
             outputs = activation_fn(outputs)
     return variables_lib.collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _bn_branch(inputs, stats, channels, is_training, moving, updates_collections):
+    """The BN branch's statistics [C]: the batch's (with the moving-average
+    updates) in training, the moving statistics in inference."""
+    moving_mean, moving_variance, make_updates = moving
+    batch_axis = [0]
+
+    def batch_moments():
+        mean_bn, var_bn = moments_lib.combine_moments(
+            stats.mean, stats.variance, batch_axis
+        )
+        shape = inputs.shape
+        if not (shape.is_fully_defined() and shape.num_elements() > 0):
+            # An empty batch has no statistics (NaN): zeros keep the
+            # importance weights' gradient zero instead of NaN.
+            nonempty = tf.size(inputs) > 0
+            mean_bn, var_bn = (
+                tf.where(nonempty, s, tf.zeros_like(s)) for s in (mean_bn, var_bn)
+            )
+        return tf.reshape(mean_bn, [channels]), tf.reshape(var_bn, [channels])
+
+    return batch_statistics.batch_or_moving(
+        is_training,
+        batch_moments,
+        moving_mean,
+        moving_variance,
+        make_updates,
+        updates_collections,
+        # An empty batch leaves the moving statistics unchanged.
+        moving_averages.update_gate(is_training, inputs),
+    )
 
 
 def _validate(inputs, data_format, decay, epsilon):
