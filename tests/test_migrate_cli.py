@@ -554,3 +554,24 @@ def test_full_single_file_console_script(full_single, full_tree):
     # Same result as the same file in tree mode.
     assert infile.read_text() == (full_tree[2] / "ops.py").read_text()
     assert "%s:8: tf_contrib.layers.batch_norm" % infile in report
+
+
+def test_a_reader_that_stops_early_does_not_change_the_outcome(tmp_path):
+    # `contrib-norm-migrate ... | head -1`: the pipe closes before the
+    # summary is printed; the output and the report are written already,
+    # and the exit status is still theirs (1: manual work remains).
+    infile = tmp_path / "m.py"
+    infile.write_text("import tensorflow as tf\n"
+                      "y = tf.contrib.layers.embed_sequence(x, 8, 3)\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contrib_norm.migrate", "--no-upgrade-v2",
+         "--infile", str(infile), "--outfile", str(tmp_path / "out.py"),
+         "--reportfile", str(tmp_path / "r.txt")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait() == 1, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert (tmp_path / "out.py").exists()
+    assert "embed_sequence" in (tmp_path / "r.txt").read_text()

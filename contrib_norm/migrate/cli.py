@@ -347,14 +347,29 @@ def _run(args, jobs, skipped, runner):
         status = 2
         written = "contrib-norm-migrate: the report could not be written " \
                   "(%s); it follows:\n%s" % (e, text)
-    print("contrib-norm-migrate: " + report.summary_line(ordered))
+    lines = ["contrib-norm-migrate: " + report.summary_line(ordered)]
     if args.print_all:
-        print(text)
+        lines.append(text)
     else:
-        for line in report.terminal_lines(ordered, skipped, overwritten):
-            print("  " + line)
-    print(written)
+        lines.extend("  " + line for line in
+                     report.terminal_lines(ordered, skipped, overwritten))
+    lines.append(written)
+    _tell(lines)
     return status
+
+
+def _tell(lines):
+    """Prints the summary. A reader that stops early (``| head``) costs the
+    rest of the summary only: the files and the report are written already,
+    and the exit status stays theirs."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the pipe again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _header(args, jobs):
