@@ -40,7 +40,6 @@ from contrib_norm.migrate.edits import Editor
 from contrib_norm.migrate.report import Change
 from contrib_norm.migrate.report import Issue
 from contrib_norm.migrate.report import MANUAL
-from contrib_norm.migrate.report import NOTE
 from contrib_norm.migrate.report import REWRITE
 from contrib_norm.migrate.spell_out import PassOutput
 
@@ -81,8 +80,11 @@ _REGULARIZER_KEYWORD = {
 _DISABLERS = frozenset({"tensorflow.disable_eager_execution",
                         "tensorflow.disable_v2_behavior"})
 
-_KERAS3_NOTE = ("not available under Keras 3 (TensorFlow's default): needs "
-                "tf-keras installed and TF_USE_LEGACY_KERAS=1 in the environment")
+# A name that runs only with legacy Keras is manual work (exit status 1):
+# under TensorFlow's default Keras 3 the migrated program would stop there.
+_KERAS3_NOTE = ("not available under Keras 3 (TensorFlow's default): install "
+                "tf-keras and set TF_USE_LEGACY_KERAS=1 in the environment "
+                "before TensorFlow is imported, or port it to tf.keras")
 
 
 def _contrib_imports(statements):
@@ -188,7 +190,7 @@ class _Rewriter:
         elif canon.startswith("tensorflow.nn.rnn_cell.") and path.startswith(
                 names.TF_COMPAT_V1 + "."):
             self.add_issue(chain.lineno, hints.display(path), _KERAS3_NOTE,
-                           NOTE)
+                           MANUAL)
         elif names.is_contrib(canon):
             self.add_issue(chain.lineno, hints.display(canon),
                            hints.hint_for(canon), MANUAL)
@@ -198,11 +200,11 @@ class _Rewriter:
         line, old_text = chain.lineno, names.dotted_name(chain)
         shown = "tf.compat.v1.layers." + canon[len("tensorflow.layers."):]
         if path.startswith(names.TF_COMPAT_V1 + "."):
-            self.add_issue(line, shown, _KERAS3_NOTE, NOTE)
+            self.add_issue(line, shown, _KERAS3_NOTE, MANUAL)
         elif head_path == names.TF:
             self.replace(chain, old_text, name.id + ".compat.v1"
                          + old_text[len(name.id):])
-            self.add_issue(line, shown, _KERAS3_NOTE, NOTE)
+            self.add_issue(line, shown, _KERAS3_NOTE, MANUAL)
         else:
             self.add_issue(line, hints.display(canon),
                            "tensorflow.layers does not exist in TensorFlow 2: "
