@@ -190,7 +190,7 @@ def spread(runs):
 def print_table(runs, norms, batch_sizes):
     by_key = spread(runs)
     seeds = max(s["seeds"] for s in by_key.values())
-    width = 19 if seeds > 1 else 10
+    width = 21 if seeds > 1 else 10
     title = ("test accuracy (inference mode)" +
              (f": mean (min-max) of {seeds} seeds" if seeds > 1 else ""))
     header = (" " * 22 +
@@ -207,7 +207,7 @@ def print_table(runs, norms, batch_sizes):
                 cells.append(f"{'-':>{width}}")
                 continue
             mean, low, high = stats["test_accuracy"]
-            cell = (f"{mean:.3f} ({low:.2f}-{high:.2f})" if seeds > 1
+            cell = (f"{mean:.3f} ({low:.3f}-{high:.3f})" if seeds > 1
                     else f"{mean:.3f}")
             cells.append(f"{cell:>{width}}")
         print(norm.ljust(22) + "".join(cells))
