@@ -3,7 +3,7 @@
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 TF_VERSION ?= 2.21
-OLDEST_TF_VERSION ?= 2.16
+OLDEST_TF_VERSION ?= 2.15
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -42,7 +42,7 @@ test: $(STAMP)
 	@$(PY) -c "import tensorflow as tf; print('TensorFlow', tf.__version__)"
 	@PYTEST_SELECTION="$(PYTEST_ARGS)" .ci/pytest $(PY) $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-## test-oldest: the suite on the oldest supported TensorFlow (2.16).
+## test-oldest: the suite on the oldest supported TensorFlow (2.15, Keras 2).
 test-oldest: $(OLDEST_STAMP)
 	@$(OLDEST_PY) -c "import tensorflow as tf; print('TensorFlow', tf.__version__)"
 	@PYTEST_SELECTION="$(PYTEST_ARGS)" .ci/pytest $(OLDEST_PY) $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -215,7 +215,9 @@ def _keras_layer(layer, x):
     y = layer(x)
     trainable = v1.trainable_variables()
     for weight in layer.trainable_weights:
-        variable = getattr(weight, "value", weight)
+        # Keras 3 wraps a tf.Variable (its `value`); Keras 2 (TensorFlow
+        # 2.15) gives the tf.Variable itself, whose `value` is a method.
+        variable = weight if isinstance(weight, tf.Variable) else weight.value
         if variable not in trainable:
             v1.add_to_collection(v1.GraphKeys.TRAINABLE_VARIABLES, variable)
     return y

@@ -13,7 +13,7 @@ import re
 import warnings
 
 # The oldest and newest TensorFlow (major, minor) that CI runs the suite on.
-TESTED = ((2, 16), (2, 21))
+TESTED = ((2, 15), (2, 21))
 TESTED_RANGE = "%d.%d to %d.%d" % (*TESTED[0], *TESTED[1])
 
 try:
@@ -24,7 +24,7 @@ except ModuleNotFoundError as error:
     raise ImportError(
         "contrib_norm needs TensorFlow, and none is installed. Install it "
         "with `pip install contrib_norm[tf]`, or install any TensorFlow "
-        "build >= 2.16 (tensorflow-cpu, tensorflow-macos, ...); contrib_norm "
+        "build >= 2.15 (tensorflow-cpu, tensorflow-macos, ...); contrib_norm "
         "is tested with TensorFlow %s." % TESTED_RANGE) from error
 
 

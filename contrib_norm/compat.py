@@ -336,7 +336,11 @@ def install():
     Under Keras 3 (TensorFlow 2.16+) this needs neither tf-keras nor
     ``TF_USE_LEGACY_KERAS``. With ``TF_USE_LEGACY_KERAS=1`` and tf-keras,
     ``tf.compat.v1.layers``' TF1 names are contrib_norm's as well (same
-    variables and numerics), in place of tf-keras's.
+    variables and numerics), in place of tf-keras's. The same holds on
+    TensorFlow 2.15 (Keras 2), where ``tf.compat.v1.layers`` is native:
+    all of its TF1 names are replaced, and only ``InputSpec`` and
+    ``experimental`` are forwarded, so a program runs the same code on every
+    supported version.
 
     Differs from TF1 in that ``tf.layers`` (without ``compat.v1``) is not
     created: it does not exist in TensorFlow 2, and ``tf.compat.v1.layers`` is

@@ -3,16 +3,18 @@
 1. Migrates `examples/legacy/train_digits.py` (TF 1.x, never edited) with
    `contrib-norm-migrate` into `demo-results/migrated/`, report beside it.
 2. Runs the migrated program on scikit-learn's digits (1,797 8x8 images,
-   shipped with the package) for every normalization and batch size, testing
-   in inference mode (moving statistics).
+   shipped with the package) for every normalization and batch size, with
+   several seeds (each draws its own train/test split, initialization and
+   batches), testing in inference mode (moving statistics).
 3. Restores each run's checkpoint in a new graph and session and checks that
    the predictions are identical.
 4. Trains the deep SELU network of `examples/selu_vs_batchnorm.py` against
    its ReLU + batch_norm twin.
-5. Writes `demo-results/summary.json` and `demo-results/curves.png`, and
-   prints a table.
+5. Writes `demo-results/summary.json` and `demo-results/curves.png` (mean
+   and spread over the seeds), and prints a table.
 
-`--quick` runs a short subset, about 1.5 minutes (used by the test suite).
+`--quick` runs a short subset with one seed, about 1.5 minutes (used by the
+test suite).
 """
 
 import argparse
@@ -34,8 +36,10 @@ NORMS = ("none", "batch_norm", "batch_normalization", "group_norm",
          "layer_norm", "switchable_norm", "selu")
 BATCH_SIZES = (2, 4, 8, 16, 32)
 EPOCHS = 8
+SEEDS = 3
 QUICK_BATCH_SIZES = (8, 32)
 QUICK_EPOCHS = 3
+QUICK_SEEDS = 1
 # The linear scaling rule of the Group Normalization paper (Wu & He, 2018):
 # the same number of epochs for every batch size, learning rate ~ batch size.
 BASE_LEARNING_RATE = 0.05
@@ -51,6 +55,9 @@ def parse_args(argv):
                         help="output directory (default: demo-results)")
     parser.add_argument("--norms", default=",".join(NORMS),
                         help="comma-separated normalizations to run")
+    parser.add_argument("--seeds", type=int, default=None,
+                        help="seeds per normalization and batch size "
+                             f"(default: {SEEDS}; {QUICK_SEEDS} with --quick)")
     return parser.parse_args(argv)
 
 
@@ -136,75 +143,139 @@ def check_checkpoint(program, run_dir, results):
                 np.allclose(restored, expected, rtol=1e-6, atol=1e-6))
 
 
-def run_all(program, out_dir, norms, batch_sizes, epochs):
+def run_all(program, out_dir, norms, batch_sizes, epochs, seeds):
     flags = program.FLAGS
     flags([LEGACY.name])
     runs = []
     for norm in norms:
         for batch_size in batch_sizes:
-            run_dir = out_dir / "runs" / f"{norm}-{batch_size}"
-            flags.norm = norm
-            flags.batch_size = batch_size
-            flags.epochs = epochs
-            flags.learning_rate = (BASE_LEARNING_RATE * batch_size /
-                                   BASE_BATCH_SIZE)
-            flags.train_dir = str(run_dir)
-            results = program.main(None)
-            results["checkpoint_restored_identically"] = check_checkpoint(
-                program, run_dir, results)
-            runs.append(results)
+            for seed in range(seeds):
+                run_dir = (out_dir / "runs" /
+                           f"{norm}-{batch_size}-seed{seed}")
+                flags.norm = norm
+                flags.batch_size = batch_size
+                flags.epochs = epochs
+                flags.seed = seed
+                flags.learning_rate = (BASE_LEARNING_RATE * batch_size /
+                                       BASE_BATCH_SIZE)
+                flags.train_dir = str(run_dir)
+                results = program.main(None)
+                results["seed"] = seed
+                results["checkpoint_restored_identically"] = (
+                    check_checkpoint(program, run_dir, results))
+                runs.append(results)
     return runs
 
 
+def spread(runs):
+    """Mean, min and max over the seeds, per (norm, batch size).
+
+    Returns {(norm, batch_size): {"test_accuracy": (mean, low, high),
+    "curve": [(mean, low, high) per epoch], "seeds": n}}.
+    """
+    grouped = {}
+    for run in runs:
+        grouped.setdefault((run["norm"], run["batch_size"]), []).append(run)
+
+    def stats(values):
+        return (sum(values) / len(values), min(values), max(values))
+
+    return {key: {"test_accuracy": stats([r["test_accuracy"] for r in group]),
+                  "curve": [stats(epoch) for epoch in
+                            zip(*(r["curve"] for r in group))],
+                  "seeds": len(group)}
+            for key, group in grouped.items()}
+
+
 def print_table(runs, norms, batch_sizes):
-    by_key = {(r["norm"], r["batch_size"]): r for r in runs}
-    header = ("test accuracy (inference mode)".ljust(22) +
-              "".join(f"{'batch ' + str(b):>10}" for b in batch_sizes))
+    by_key = spread(runs)
+    seeds = max(s["seeds"] for s in by_key.values())
+    width = 21 if seeds > 1 else 10
+    title = ("test accuracy (inference mode)" +
+             (f": mean (min-max) of {seeds} seeds" if seeds > 1 else ""))
+    header = (" " * 22 +
+              "".join(f"{'batch ' + str(b):>{width}}" for b in batch_sizes))
     print()
+    print(title)
     print(header)
     print("-" * len(header))
     for norm in norms:
         cells = []
         for b in batch_sizes:
-            run = by_key.get((norm, b))
-            cells.append(f"{run['test_accuracy']:>10.3f}" if run else
-                         f"{'-':>10}")
+            stats = by_key.get((norm, b))
+            if stats is None:
+                cells.append(f"{'-':>{width}}")
+                continue
+            mean, low, high = stats["test_accuracy"]
+            cell = (f"{mean:.3f} ({low:.3f}-{high:.3f})" if seeds > 1
+                    else f"{mean:.3f}")
+            cells.append(f"{cell:>{width}}")
         print(norm.ljust(22) + "".join(cells))
     print()
 
 
+# One look per normalization: colour, line style and marker all differ, so
+# that the series are told apart without colour too.
+_LINE_STYLES = ("-", "--", "-.", ":")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def _style(index):
+    return {"color": f"C{index}",
+            "linestyle": _LINE_STYLES[index % len(_LINE_STYLES)],
+            "marker": _MARKERS[index % len(_MARKERS)]}
+
+
 def plot(runs, norms, batch_sizes, path):
+    """Accuracy against batch size, and the curves at the smallest and largest
+    batch size: the mean over the seeds, with their range as error bars and
+    bands. The three panels show the same quantity on one shared y-axis."""
     import matplotlib  # pylint: disable=import-outside-toplevel
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
 
-    by_key = {(r["norm"], r["batch_size"]): r for r in runs}
+    by_key = spread(runs)
+    seeds = max(s["seeds"] for s in by_key.values())
     small, large = min(batch_sizes), max(batch_sizes)
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
-    for norm in norms:
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.2), sharey=True)
+    for index, norm in enumerate(norms):
+        style = _style(index)
         sizes = [b for b in batch_sizes if (norm, b) in by_key]
-        axes[0].plot(sizes, [by_key[(norm, b)]["test_accuracy"]
-                             for b in sizes], marker="o", label=norm)
+        means, lows, highs = zip(*(by_key[(norm, b)]["test_accuracy"]
+                                   for b in sizes)) if sizes else ((), (), ())
+        # Side by side around each batch size, so that error bars stay apart.
+        dodge = 2 ** ((index - (len(norms) - 1) / 2) * 0.035)
+        axes[0].errorbar([b * dodge for b in sizes], means,
+                         yerr=[[m - lo for m, lo in zip(means, lows)],
+                               [hi - m for m, hi in zip(means, highs)]],
+                         capsize=3, markersize=5, label=norm, **style)
         for ax, b in ((axes[1], small), (axes[2], large)):
-            if (norm, b) in by_key:
-                curve = by_key[(norm, b)]["curve"]
-                ax.plot(range(1, len(curve) + 1), curve, marker=".",
-                        label=norm)
+            if (norm, b) not in by_key:
+                continue
+            mean, low, high = zip(*by_key[(norm, b)]["curve"])
+            epochs = range(1, len(mean) + 1)
+            ax.plot(epochs, mean, markersize=4, label=norm, **style)
+            if seeds > 1:
+                ax.fill_between(epochs, low, high, color=style["color"],
+                                alpha=0.12, linewidth=0)
     axes[0].set_xscale("log", base=2)
     axes[0].set_xticks(list(batch_sizes))
     axes[0].set_xticklabels([str(b) for b in batch_sizes])
+    axes[0].minorticks_off()
     axes[0].set_xlabel("batch size")
     axes[0].set_ylabel("test accuracy (inference mode)")
-    axes[0].set_title("Accuracy against batch size")
+    axes[0].set_title("After training, against batch size")
     for ax, b in ((axes[1], small), (axes[2], large)):
         ax.set_xlabel("epoch")
-        ax.set_ylabel("test accuracy")
-        ax.set_title(f"Training curves, batch size {b}")
+        ax.set_title(f"During training, batch size {b}")
+        ax.yaxis.set_tick_params(labelleft=True)
     for ax in axes:
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=8, loc="lower right")
+    spread_note = (f"mean of {seeds} seeds; bars and bands: min to max"
+                   if seeds > 1 else "one seed")
     fig.suptitle("A 2017 TF1 script, migrated by contrib-norm-migrate, on "
-                 "TensorFlow today (sklearn digits)")
+                 f"TensorFlow today (sklearn digits; {spread_note})")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -220,6 +291,7 @@ def main(argv=None):
         raise SystemExit(f"--norms: unknown {unknown}; choose from {NORMS}")
     batch_sizes = QUICK_BATCH_SIZES if args.quick else BATCH_SIZES
     epochs = QUICK_EPOCHS if args.quick else EPOCHS
+    seeds = args.seeds or (QUICK_SEEDS if args.quick else SEEDS)
     start = time.time()
 
     print("== 1. Migrate the 2017 script ==")
@@ -229,8 +301,9 @@ def main(argv=None):
     add_switchable_norm(program)
     import tensorflow as tf  # pylint: disable=import-outside-toplevel
     print(f"TensorFlow {tf.__version__}; {len(norms)} normalizations x "
-          f"batch sizes {list(batch_sizes)}, {epochs} epochs each")
-    runs = run_all(program, out_dir, norms, batch_sizes, epochs)
+          f"batch sizes {list(batch_sizes)} x {seeds} seed(s), {epochs} "
+          "epochs each")
+    runs = run_all(program, out_dir, norms, batch_sizes, epochs, seeds)
 
     print("\n== 3. Checkpoints ==")
     restored = sum(r["checkpoint_restored_identically"] for r in runs)
@@ -247,16 +320,24 @@ def main(argv=None):
         "tensorflow": tf.__version__,
         "quick": args.quick,
         "epochs": epochs,
+        "seeds": seeds,
         "learning_rate": f"{BASE_LEARNING_RATE} * batch_size / "
                          f"{BASE_BATCH_SIZE}",
         "norms": list(norms),
         "batch_sizes": list(batch_sizes),
         "seconds": time.time() - start,
-        "runs": [{k: r[k] for k in ("norm", "batch_size", "test_accuracy",
+        "runs": [{k: r[k] for k in ("norm", "batch_size", "seed",
+                                    "test_accuracy",
                                     "train_mode_accuracy", "seconds",
                                     "steps", "curve",
                                     "checkpoint_restored_identically")}
                  for r in runs],
+        "test_accuracy_over_seeds": [
+            {"norm": norm, "batch_size": b, "seeds": stats["seeds"],
+             "mean": stats["test_accuracy"][0],
+             "min": stats["test_accuracy"][1],
+             "max": stats["test_accuracy"][2]}
+            for (norm, b), stats in spread(runs).items()],
         "selu_vs_batchnorm": {
             model: {"test_accuracy": r["accuracy"],
                     "init_hidden_mean": r["init_hidden_mean"],

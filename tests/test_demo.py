@@ -67,9 +67,14 @@ def test_migration_leaves_no_tf_contrib(quick_demo):
 def test_summary_is_complete(quick_demo):
     out, _ = quick_demo
     summary = json.loads((out / "summary.json").read_text())
-    runs = {(r["norm"], r["batch_size"]): r for r in summary["runs"]}
-    expected = {(n, b) for n in demo.NORMS for b in demo.QUICK_BATCH_SIZES}
+    runs = {(r["norm"], r["batch_size"], r["seed"]): r
+            for r in summary["runs"]}
+    expected = {(n, b, s) for n in demo.NORMS for b in demo.QUICK_BATCH_SIZES
+                for s in range(demo.QUICK_SEEDS)}
     assert set(runs) == expected
+    assert summary["seeds"] == demo.QUICK_SEEDS
+    assert len(summary["test_accuracy_over_seeds"]) == len(
+        demo.NORMS) * len(demo.QUICK_BATCH_SIZES)
     for run in runs.values():
         for key in ("test_accuracy", "train_mode_accuracy", "seconds",
                     "steps", "curve"):
@@ -95,3 +100,24 @@ def test_accuracies_are_sane(quick_demo):
     assert bn["test_accuracy"] > 0.8
     # Moving statistics (inference mode) reproduce batch statistics.
     assert abs(bn["test_accuracy"] - bn["train_mode_accuracy"]) < 0.05
+
+
+def test_spread_and_plot_over_seeds(tmp_path):
+    # The full demo's several seeds, without training: made-up runs.
+    runs = [{"norm": norm, "batch_size": b, "seed": seed,
+             "test_accuracy": 0.9 + 0.01 * seed,
+             "curve": [0.5 + 0.01 * seed, 0.9 + 0.01 * seed]}
+            for norm in demo.NORMS for b in (2, 32) for seed in range(3)]
+    stats = demo.spread(runs)
+    assert stats[("selu", 2)]["seeds"] == 3
+    assert stats[("selu", 2)]["test_accuracy"] == pytest.approx(
+        (0.91, 0.9, 0.92))
+    assert stats[("selu", 2)]["curve"][0] == pytest.approx((0.51, 0.5, 0.52))
+    looks = {tuple(sorted(demo._style(i).items()))  # pylint: disable=protected-access
+             for i in range(len(demo.NORMS))}
+    assert len(looks) == len(demo.NORMS)
+    markers = {demo._style(i)["marker"]  # pylint: disable=protected-access
+               for i in range(len(demo.NORMS))}
+    assert len(markers) == len(demo.NORMS)  # told apart without colour
+    demo.plot(runs, demo.NORMS, (2, 32), tmp_path / "curves.png")
+    assert (tmp_path / "curves.png").stat().st_size > 10000

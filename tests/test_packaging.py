@@ -8,11 +8,14 @@ import contextlib
 import io
 import pathlib
 import re
+import tarfile
 
 from setuptools.config.setupcfg import read_configuration
 
 import contrib_norm
 from contrib_norm.migrate import cli
+
+import built_package
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -49,3 +52,25 @@ def test_source_parses_as_oldest_allowed_python():
     for path in sorted((ROOT / "contrib_norm").rglob("*.py")):
         ast.parse(path.read_text(encoding="utf-8"), str(path),
                   feature_version=(3, 9))
+
+
+def test_sdist_holds_the_package_and_no_tests(tmp_path):
+    # The tests stay in the repository (they need its fixtures, helpers and
+    # conftest.py); MANIFEST.in prunes them, since setuptools >= 69 would
+    # otherwise ship tests/test*.py alone, which cannot run.
+    sdist = built_package.build("sdist", tmp_path)
+    with tarfile.open(sdist) as archive:
+        names = [name.split("/", 1)[1] for name in archive.getnames()
+                 if "/" in name]
+    top = {name.split("/")[0] for name in names}
+    assert top == {"contrib_norm", "contrib_norm.egg-info", "LICENSE",
+                   "README.md", "CHANGELOG.md", "PKG-INFO", "setup.cfg",
+                   "pyproject.toml", "MANIFEST.in"}, sorted(top)
+    shipped = {name for name in names if name.startswith("contrib_norm/")
+               and name.endswith((".py", ".typed"))}
+    expected = {path.relative_to(ROOT).as_posix()
+                for path in (ROOT / "contrib_norm").rglob("*")
+                if path.suffix in (".py", ".typed")}
+    assert shipped == expected
+    manifest = (ROOT / "MANIFEST.in").read_text(encoding="utf-8")
+    assert "prune tests" in manifest.splitlines()

@@ -56,8 +56,8 @@ def test_without_tensorflow_every_module_names_the_extra():
             except ImportError as error:
                 message = str(error)
                 assert "pip install contrib_norm[tf]" in message, message
-                assert "TensorFlow build >= 2.16" in message, message
-                assert "2.16 to 2.21" in message, message
+                assert "TensorFlow build >= 2.15" in message, message
+                assert "2.15 to 2.21" in message, message
             else:
                 raise AssertionError(name + " imported without TensorFlow")
         print("checked", %d + 1)
@@ -68,9 +68,10 @@ def test_without_tensorflow_every_module_names_the_extra():
 def test_untested_version_warns_at_first_import():
     out = _run_child("""
         import sys, types, warnings
-        for version, expect_warning in [("2.22.0", True), ("2.15.1", True),
+        for version, expect_warning in [("2.22.0", True), ("2.14.1", True),
                                         ("2.22.0-rc0", True), ("3.0.0", True),
-                                        ("2.16.0", False), ("2.21.0", False),
+                                        ("2.15.1", False), ("2.16.0", False),
+                                        ("2.21.0", False),
                                         ("2.19.0rc1", False)]:
             sys.modules.pop("contrib_norm._tf", None)
             fake = types.ModuleType("tensorflow")
@@ -83,7 +84,7 @@ def test_untested_version_warns_at_first_import():
             if expect_warning:
                 assert len(messages) == 1, (version, messages)
                 assert "TensorFlow " + version in messages[0], messages
-                assert "tested with TensorFlow 2.16 to 2.21" in messages[0]
+                assert "tested with TensorFlow 2.15 to 2.21" in messages[0]
             else:
                 assert messages == [], (version, messages)
         print("ok")
@@ -111,3 +112,13 @@ def test_extra_bounds_are_the_range_ci_tests():
                          makefile, re.MULTILINE))
     assert ci == {"TF_VERSION": "%d.%d" % (new_major, new_minor),
                   "OLDEST_TF_VERSION": "%d.%d" % (old_major, old_minor)}
+
+
+def test_readme_support_matrix_names_the_ci_versions():
+    (old_major, old_minor), (new_major, new_minor) = _tested_range()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    in_ci = re.findall(r"^\| (\d+\.\d+) \|.*\| CI: ", readme, re.MULTILINE)
+    assert sorted(in_ci) == sorted(["%d.%d" % (old_major, old_minor),
+                                    "%d.%d" % (new_major, new_minor)])
+    assert "TensorFlow >=%d.%d,<%d.%d" % (old_major, old_minor, new_major,
+                                          new_minor + 1) in readme
