@@ -644,3 +644,24 @@ def test_added_line_takes_the_ending_of_the_line_before():
     new = "a\nadded\nb\nc\n"
     origin = {1: 1, 2: None, 3: 2, 4: 3}.get
     assert line_endings.restore(new, endings, origin) == "a\r\nadded\r\nb\nc\r\n"
+
+
+SLOW_IMPORT = src("""
+    import time
+    time.sleep(3)
+
+    def answer():
+        return 42
+    """)
+
+
+def test_a_slow_child_start_does_not_count_against_the_time_limit(
+        tmp_path, monkeypatch):
+    # On a loaded machine the child's start-up and imports can take longer
+    # than --timeout; only the call itself is timed.
+    write(tmp_path / "slow_import_module.py", SLOW_IMPORT)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import slow_import_module
+    with contain.Contained(timeout=1) as runner:
+        assert runner.call(slow_import_module.answer).value == 42

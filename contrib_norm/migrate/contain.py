@@ -30,6 +30,9 @@ import threading
 import traceback
 
 _HEADER = struct.Struct("!Q")
+# How long a child may take to start and import what a call needs; this is
+# not part of a call's own time limit (a loaded machine starts slowly).
+_START_LIMIT_S = 300
 # The child runs each call on a thread with a large stack and a high
 # recursion limit, so that deeply nested (but valid) code is still converted.
 _CHILD_STACK_BYTES = 512 * 1024 * 1024
@@ -133,12 +136,12 @@ class Contained:
             proc.kill()
         proc.wait()
 
-    def _read(self, size):
+    def _read(self, size, limit):
         data = b""
         stdout = self._proc.stdout
         while len(data) < size:
-            if self.timeout is not None and os.name == "posix":
-                ready, _, _ = select.select([stdout], [], [], self.timeout)
+            if limit is not None and os.name == "posix":
+                ready, _, _ = select.select([stdout], [], [], limit)
                 if not ready:
                     raise TimeoutError
             chunk = os.read(stdout.fileno(), size - len(data))
@@ -162,13 +165,21 @@ class Contained:
             self._start()
         request = pickle.dumps((func.__module__, func.__qualname__, args),
                                protocol=pickle.HIGHEST_PROTOCOL)
+        started = True
         try:
             self._proc.stdin.write(_HEADER.pack(len(request)) + request)
             self._proc.stdin.flush()
-            size, = _HEADER.unpack(self._read(_HEADER.size))
-            kind, payload = pickle.loads(self._read(size))
+            # The child says when the call starts: its own start-up and
+            # imports do not count against the time limit of the call.
+            self._read(_HEADER.size, _START_LIMIT_S)
+            started = False
+            size, = _HEADER.unpack(self._read(_HEADER.size, self.timeout))
+            kind, payload = pickle.loads(self._read(size, self.timeout))
         except TimeoutError:
             self._stop()
+            if started:
+                return Outcome(error="the parser process did not start in "
+                                     "%d s" % _START_LIMIT_S)
             return Outcome(error="stopped after %g s (time limit per file; "
                                  "see --timeout)" % self.timeout)
         except (EOFError, OSError, pickle.UnpicklingError):
@@ -230,6 +241,8 @@ def serve():
         func = importlib.import_module(module)
         for part in qualname.split("."):
             func = getattr(func, part)
+        replies.write(_HEADER.pack(0))  # the call starts now
+        replies.flush()
         reply = _call_on_big_stack(func, args)
         try:
             data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
