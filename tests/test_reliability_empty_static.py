@@ -16,12 +16,12 @@ runs in a child process (this file run as a script, see test_install.py);
 a crash shows as a child that reported nothing.
 """
 
-import os
 import sys
 import traceback
 
 import pytest
 
+import empty_batch_checks
 import fresh_interpreter
 
 LAYERS = ("group_norm", "instance_norm", "layer_norm", "switchable_norm")
@@ -34,12 +34,9 @@ SHAPE = [3, 5, 4]  # without the batch dimension
 
 @pytest.fixture(scope="module")
 def layer_runs(tmp_path_factory):
-    jobs = {
-        layer: {"argv": [os.path.abspath(__file__), layer],
-                "cwd": tmp_path_factory.mktemp(layer), "timeout": 300}
-        for layer in LAYERS
-    }
-    runs = fresh_interpreter.Runs(jobs)
+    runs = empty_batch_checks.child_runs(
+        __file__, [(layer,) for layer in LAYERS], tmp_path_factory
+    )
     yield runs
     runs.close()
 
@@ -47,7 +44,7 @@ def layer_runs(tmp_path_factory):
 @pytest.mark.parametrize("check", CHECKS)
 @pytest.mark.parametrize("layer", LAYERS)
 def test_statically_empty_input(layer_runs, layer, check):
-    outcomes = fresh_interpreter.result_of(layer_runs.get(layer))
+    outcomes = fresh_interpreter.result_of(layer_runs.get((layer,)))
     status, detail = outcomes.get(check, ("fail", "the child did not run it"))
     assert status == "ok", detail
 
@@ -87,40 +84,16 @@ def _check_inference(tf, np, layer, dtype="float32"):
 
 def _check_training(tf, np, layer):
     for is_training in (True, False) if layer == "switchable_norm" else (True,):
-        with tf.Graph().as_default() as graph:
-            _, y = _build(tf, layer, 0, is_training=is_training)
-            optimizer = tf.compat.v1.train.GradientDescentOptimizer(0.5)
-            train = optimizer.minimize(tf.reduce_sum(y))
-            updates = graph.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)
-            variables = tf.compat.v1.global_variables()
-            with tf.compat.v1.Session() as sess:
-                sess.run(tf.compat.v1.global_variables_initializer())
-                before = sess.run(variables)
-                value, _, _ = sess.run([y, train, updates])
-                after = sess.run(variables)
+        value = empty_batch_checks.check_training_step(
+            tf, np, lambda: _build(tf, layer, 0, is_training=is_training) + ({},),
+            label=f" (is_training={is_training})")
         assert value.shape == (0, *SHAPE), value.shape
-        for variable, old, new in zip(variables, before, after):
-            np.testing.assert_array_equal(
-                new, old, err_msg=f"{variable.name} changed "
-                f"(is_training={is_training})")
 
 
 def _check_gradients(tf, np, layer):
-    with tf.Graph().as_default():
-        x, y = _build(tf, layer, 0)
-        variables = tf.compat.v1.trainable_variables()
-        assert variables, "no trainable variables"
-        grads = tf.gradients(tf.reduce_sum(y), [x] + variables)
-        missing = [v.name for v, g in zip([x] + variables, grads) if g is None]
-        assert not missing, f"no gradient for {missing}"
-        with tf.compat.v1.Session() as sess:
-            sess.run(tf.compat.v1.global_variables_initializer())
-            values = sess.run(grads)
-    assert values[0].shape == (0, *SHAPE), values[0].shape
-    for variable, value in zip(variables, values[1:]):
-        assert value.shape == tuple(variable.shape), (variable.name, value.shape)
-        np.testing.assert_array_equal(
-            value, np.zeros_like(value), err_msg=variable.name)
+    value = empty_batch_checks.check_gradients(
+        tf, np, lambda: _build(tf, layer, 0) + ({},))
+    assert value.shape == (0, *SHAPE), value.shape
 
 
 def main(layer):

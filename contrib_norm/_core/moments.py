@@ -57,7 +57,8 @@ def moments(x, axes, keepdims=False, weights=None):
         `batch_weights`, reshaped to [batch, 1, ..., 1]).
 
     Returns:
-      `(mean, variance)`, in the dtype of `x`.
+      `(mean, variance)`, in the dtype of `x`; zeros for an `x` without
+      elements (see `zeros_if_empty`).
     """
     dtype = x.dtype.base_dtype
     if dtype in HALF_DTYPES:
@@ -70,6 +71,7 @@ def moments(x, axes, keepdims=False, weights=None):
         if weights.dtype.base_dtype != x.dtype.base_dtype:
             weights = tf.cast(weights, x.dtype.base_dtype)
         mean, variance = _weighted_mean_and_variance(x, axes, weights)
+    mean, variance = zeros_if_empty(x, mean, variance)
     if not keepdims:
         mean, variance = tf.squeeze(mean, axes), tf.squeeze(variance, axes)
     if dtype in HALF_DTYPES:
@@ -106,6 +108,27 @@ def _mean_and_variance(x, axes, one_pass=False):
         return (mean, variance), grad
 
     return _moments(x)
+
+
+def zeros_if_empty(x, *statistics):
+    """`statistics` of `x`, or zeros where `x` has no elements.
+
+    The moments of an empty batch are 0 / 0, NaN: in a training step the
+    parameters' gradients, sums over no elements times functions of those
+    statistics, became NaN (0 * NaN) though the output is empty. Zeros make
+    them zeros, as a sum over no elements is; the gradient into the
+    statistics is zeros too. A batch whose shape is known and has elements
+    costs no extra op; a statically empty one gets zeros (still connected);
+    otherwise the choice is made at run time.
+    """
+    shape = x.shape
+    if shape.is_fully_defined() and shape.num_elements() > 0:
+        return statistics
+    if shape.is_fully_defined():
+        nonempty = tf.constant(False)
+    else:
+        nonempty = tf.size(x) > 0
+    return tuple(tf.where(nonempty, s, tf.zeros_like(s)) for s in statistics)
 
 
 def _weighted_mean_and_variance(x, axes, weights):

@@ -103,9 +103,9 @@ def apply_moments(
     """
     mean = moments.mean if mean is None else mean
     variance = moments.variance if variance is None else variance
-    if _statically_empty(moments.centered):
+    if statically_empty(moments.centered):
         params = (gamma, beta) + tuple(statistic_params)
-        return _empty_output(moments.centered, params, dtype, name)
+        return empty_output(moments.centered, params, dtype, name)
     if not _full_size(moments.centered, mean, (gamma, beta)):
         scale, offset = scale_and_offset(
             mean, variance, epsilon, gamma, beta, shift=moments.shift
@@ -124,12 +124,12 @@ def apply_moments(
     return outputs if compute_dtype == dtype else tf.cast(outputs, dtype)
 
 
-def _statically_empty(x):
+def statically_empty(x):
     """Whether `x` has a fully known shape with no elements."""
     return x.shape.is_fully_defined() and x.shape.num_elements() == 0
 
 
-def _empty_output(centered, params, dtype, name=None):
+def empty_output(centered, params, dtype, name=None):
     """The (empty) output for a statically empty input, params connected.
 
     Built without the statistics and without broadcasting. On a statically

@@ -14,6 +14,7 @@ from contrib_norm._core import inputs as inputs_lib
 from contrib_norm._core import legacy_layer
 from contrib_norm._core import moments as moments_lib
 from contrib_norm._core import moving_averages
+from contrib_norm._core import normalize as normalize_lib
 from contrib_norm._core import training_flag
 from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import normalize_axes
@@ -553,13 +554,23 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                 d = _broadcast(tf.stop_gradient(d, name="renorm_d"))
                 scale, offset = engine.compose_transforms(r, d, scale, offset)
             self._add_updates(new_mean, new_variance, self.momentum, gate)
-        mean, variance, offset, scale = (
-            None if t is None else tf.cast(t, inputs.dtype)
-            for t in (mean, variance, offset, scale)
-        )
-        outputs = tf.nn.batch_normalization(
-            inputs, _broadcast(mean), _broadcast(variance), offset, scale, self.epsilon
-        )
+        if normalize_lib.statically_empty(inputs):
+            # Without the statistics: through them, Grappler divided by the
+            # zero batch size (SIGFPE) once gradients were built (virtual
+            # batches). gamma and beta stay connected, gradients zeros.
+            with tf.name_scope("batchnorm"):
+                outputs = normalize_lib.empty_output(
+                    inputs, (self.gamma, self.beta), inputs.dtype, name="add_1"
+                )
+        else:
+            mean, variance, offset, scale = (
+                None if t is None else tf.cast(t, inputs.dtype)
+                for t in (mean, variance, offset, scale)
+            )
+            outputs = tf.nn.batch_normalization(
+                inputs, _broadcast(mean), _broadcast(variance), offset, scale,
+                self.epsilon,
+            )
         if inputs_dtype != outputs.dtype.base_dtype:
             outputs = tf.cast(outputs, inputs_dtype)
         outputs.set_shape(input_shape)
