@@ -554,27 +554,31 @@ class BatchNormalization(legacy_layer.LegacyLayer):
                 d = _broadcast(tf.stop_gradient(d, name="renorm_d"))
                 scale, offset = engine.compose_transforms(r, d, scale, offset)
             self._add_updates(new_mean, new_variance, self.momentum, gate)
+        outputs = self._normalize(
+            inputs, _broadcast(mean), _broadcast(variance), offset, scale
+        )
+        if inputs_dtype != outputs.dtype.base_dtype:
+            outputs = tf.cast(outputs, inputs_dtype)
+        outputs.set_shape(input_shape)
+        return outputs
+
+    def _normalize(self, inputs, mean, variance, offset, scale):
+        """(inputs - mean) / sqrt(variance + epsilon) * scale + offset."""
         if normalize_lib.statically_empty(inputs):
             # Without the statistics: through them, Grappler divided by the
             # zero batch size (SIGFPE) once gradients were built (virtual
             # batches). gamma and beta stay connected, gradients zeros.
             with tf.name_scope("batchnorm"):
-                outputs = normalize_lib.empty_output(
+                return normalize_lib.empty_output(
                     inputs, (self.gamma, self.beta), inputs.dtype, name="add_1"
                 )
-        else:
-            mean, variance, offset, scale = (
-                None if t is None else tf.cast(t, inputs.dtype)
-                for t in (mean, variance, offset, scale)
-            )
-            outputs = tf.nn.batch_normalization(
-                inputs, _broadcast(mean), _broadcast(variance), offset, scale,
-                self.epsilon,
-            )
-        if inputs_dtype != outputs.dtype.base_dtype:
-            outputs = tf.cast(outputs, inputs_dtype)
-        outputs.set_shape(input_shape)
-        return outputs
+        mean, variance, offset, scale = (
+            None if t is None else tf.cast(t, inputs.dtype)
+            for t in (mean, variance, offset, scale)
+        )
+        return tf.nn.batch_normalization(
+            inputs, mean, variance, offset, scale, self.epsilon
+        )
 
     def _add_updates(self, new_mean, new_variance, momentum, gate):
         """The moving statistics' updates (tf.layers' rule), run when `gate`
