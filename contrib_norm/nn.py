@@ -1,4 +1,9 @@
-"""Self-normalizing ops: selu, alpha_dropout, dropout_selu (Klambauer et al. 2017)."""
+"""Self-normalizing ops: selu, alpha_dropout, dropout_selu (Klambauer et al. 2017).
+
+Also ``conv2d_transpose`` (and ``conv2d_transpose_v1``, TF1's signature):
+TensorFlow's own, with TF1's static output shape, which TF1-era code reads
+(``tf.reshape(deconv, deconv.get_shape())``).
+"""
 
 from contrib_norm import _tf  # noqa: F401 (checks TensorFlow first)
 
@@ -10,7 +15,8 @@ import tensorflow as tf
 from contrib_norm._core import moments as moments_lib
 from contrib_norm.framework.arg_scope import add_arg_scope
 
-__all__ = ["selu", "alpha_dropout", "dropout_selu", "SELU_ALPHA", "SELU_SCALE"]
+__all__ = ["selu", "alpha_dropout", "dropout_selu", "SELU_ALPHA", "SELU_SCALE",
+           "conv2d_transpose", "conv2d_transpose_v1"]
 
 # The two SELU constants of Klambauer et al. (2017), to 32 digits.
 # With them, mean 0 / variance 1 is a fixed point of a SELU layer whose
@@ -449,3 +455,42 @@ def dropout_selu(x, rate, alpha=_ALPHA_PRIME, fixedPointMean=0.0,
         out = tf.cond(training, _dropped, lambda: tf.identity(x))
         out.set_shape(x.shape)
         return out
+
+
+def _with_tf1_static_shape(outputs, output_shape):
+    """Gives a transposed convolution TF1's static shape: whatever of
+    `output_shape` is known when the graph is built (TensorFlow 2 leaves the
+    batch dimension unknown when the input's is)."""
+    known = tf.get_static_value(tf.convert_to_tensor(output_shape), partial=True)
+    if known is not None and np.ndim(known) == 1:
+        outputs.set_shape([None if v is None else int(v) for v in known])
+    return outputs
+
+
+def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # pylint: disable=redefined-builtin
+                     data_format="NHWC", dilations=None, name=None):
+    """`tf.nn.conv2d_transpose` with TF1's static output shape.
+
+    The arguments and the result's values are TensorFlow 2's. The static
+    shape is `output_shape` where it is known when the graph is built, as in
+    TF 1.x: for an input with an unknown batch dimension and
+    `output_shape=[64, 8, 8, 16]`, TensorFlow 2 gives (None, 8, 8, 16) and
+    this gives (64, 8, 8, 16). contrib-norm-migrate rewrites
+    `tf.nn.conv2d_transpose` to this.
+    """
+    outputs = tf.nn.conv2d_transpose(
+        input, filters, output_shape, strides, padding=padding,
+        data_format=data_format, dilations=dilations, name=name)
+    return _with_tf1_static_shape(outputs, output_shape)
+
+
+def conv2d_transpose_v1(value=None, filter=None, output_shape=None,  # pylint: disable=redefined-builtin
+                        strides=None, padding="SAME", data_format="NHWC",
+                        name=None, input=None, filters=None, dilations=None):  # pylint: disable=redefined-builtin
+    """`tf.compat.v1.nn.conv2d_transpose` (TF1's signature) with TF1's static
+    output shape (see `conv2d_transpose`)."""
+    outputs = tf.compat.v1.nn.conv2d_transpose(
+        value=value, filter=filter, output_shape=output_shape,
+        strides=strides, padding=padding, data_format=data_format, name=name,
+        input=input, filters=filters, dilations=dilations)
+    return _with_tf1_static_shape(outputs, output_shape)

@@ -361,3 +361,45 @@ def test_hint_for_slim_part_reaches_the_report():
     assert issue.symbol == "tf.contrib.slim.model_analyzer.analyze_vars"
     assert "tf.compat.v1.trainable_variables()" in issue.hint
 
+
+
+# --- conv2d_transpose's static shape ----------------------------------------
+
+DECONV = src('''
+    import tensorflow as tf
+
+    def deconv(x, w, batch):
+        y = tf.nn.conv2d_transpose(x, w, output_shape=[batch, 8, 8, 4],
+                                   strides=[1, 2, 2, 1])
+        return tf.reshape(y, y.get_shape())
+    ''')
+
+
+def test_conv2d_transpose_keeps_tf1_static_shape_after_migration(tmp_path):
+    # TF1 took the static shape from output_shape; TensorFlow 2 leaves the
+    # batch unknown when the input's is, and TF1 GAN code reshapes to it.
+    code, result = migrate(DECONV)
+    assert "y = contrib_norm.nn.conv2d_transpose(x, w, output_shape=" in code
+    assert result.manual == []
+    run_script(code + src('''
+        tf.compat.v1.disable_eager_execution()
+        x = tf.compat.v1.placeholder(tf.float32, [None, 4, 4, 3])
+        w = tf.compat.v1.get_variable("w", [3, 3, 4, 3])
+        y = deconv(x, w, 2)
+        assert y.shape.as_list() == [2, 8, 8, 4], y.shape
+        v1 = contrib_norm.nn.conv2d_transpose_v1(
+            x, w, tf.stack([tf.shape(x)[0], 8, 8, 4]), [1, 2, 2, 1])
+        assert v1.shape.as_list() == [None, 8, 8, 4], v1.shape
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            out = sess.run(y, {x: __import__("numpy").ones([2, 4, 4, 3])})
+        assert out.shape == (2, 8, 8, 4)
+        '''), tmp_path)
+
+
+def run_script(code, tmp_path):
+    path = tmp_path / "script.py"
+    path.write_text(code)
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]

@@ -17,6 +17,11 @@
 * ``tf.contrib.framework.get_or_create_global_step`` / ``get_global_step``
   (also through ``slim``) were TensorFlow's own functions under a second
   name: they become ``tf.compat.v1.train.<same>``.
+* ``tf.nn.conv2d_transpose`` (``tf.compat.v1`` too) becomes
+  ``contrib_norm.nn.conv2d_transpose`` (``_v1``): the same op with TF1's
+  static output shape, which TF1 GAN code reads
+  (``tf.reshape(deconv, deconv.get_shape())``); TensorFlow 2 leaves the
+  batch dimension unknown.
 * ``tensorflow.examples.tutorials`` (the MNIST reader of TF1's tutorials)
   is gone from TensorFlow 2: its imports are reported as manual work.
 
@@ -29,6 +34,14 @@ import ast
 from contrib_norm.migrate import names
 from contrib_norm.migrate.report import Change
 from contrib_norm.migrate.report import REWRITE
+
+#: TensorFlow paths -> contrib_norm functions that restore TF1's static
+#: output shape (TensorFlow 2 leaves the batch dimension unknown).
+STATIC_SHAPE = {
+    "tensorflow.nn.conv2d_transpose": "contrib_norm.nn.conv2d_transpose",
+    "tensorflow.compat.v1.nn.conv2d_transpose":
+        "contrib_norm.nn.conv2d_transpose_v1",
+}
 
 _V1_SUMMARY_OPS = frozenset({"scalar", "histogram", "image", "audio", "text"})
 _TF2_SUMMARY_API = frozenset({

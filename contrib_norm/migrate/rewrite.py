@@ -174,6 +174,8 @@ class _Rewriter:
         if canon in CONTRIB_NORM_MAP:
             self.replace(chain, old_text, CONTRIB_NORM_MAP[canon])
             self.triggers.append(chain)
+        elif path in idioms.STATIC_SHAPE:
+            self.replace(chain, old_text, idioms.STATIC_SHAPE[path])
         elif core is not None:
             self.replace(chain, old_text, core)
             self.graph = True
