@@ -467,6 +467,7 @@ def _with_tf1_static_shape(outputs, output_shape):
     return outputs
 
 
+@add_arg_scope
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # pylint: disable=redefined-builtin
                      data_format="NHWC", dilations=None, name=None):
     """`tf.nn.conv2d_transpose` with TF1's static output shape.
@@ -484,6 +485,7 @@ def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",  # p
     return _with_tf1_static_shape(outputs, output_shape)
 
 
+@add_arg_scope
 def conv2d_transpose_v1(value=None, filter=None, output_shape=None,  # pylint: disable=redefined-builtin
                         strides=None, padding="SAME", data_format="NHWC",
                         name=None, input=None, filters=None, dilations=None):  # pylint: disable=redefined-builtin

@@ -1198,6 +1198,11 @@ COVERED_ELSEWHERE = {
     "DATA_FORMAT_NHWC": "a constant",
     "SELU_ALPHA": "a constant",
     "SELU_SCALE": "a constant",
+    # contrib_norm.nn.conv2d_transpose shares its name with the host layer
+    # below; both nn functions are TensorFlow's own op (and its checks) with
+    # TF1's static shape, tested in tests/test_migrate_idioms.py.
+    "conv2d_transpose_v1": "TensorFlow's own op and its checks, with TF1's "
+                           "static shape: tests/test_migrate_idioms.py",
 }
 
 #: tf.contrib.layers' host layers (convolutions, fully_connected, pooling,
