@@ -18,6 +18,11 @@ def migrate(text, upgrade=False):
     return migrate_sources({"m.py": src(text)}, upgrade=upgrade)["m.py"]
 
 
+def assert_has_lines(code, expected_lines):
+    for expected in expected_lines:
+        assert expected in code, code
+
+
 def test_graph_summaries_become_compat_v1():
     code, result = migrate("""
         import tensorflow as tf
@@ -100,15 +105,14 @@ def test_dimension_values_of_an_iterated_shape():
             other = [d.value for d in items]
             return batch, width, flat, dims, other
         """)
-    for expected in (
+    assert_has_lines(code, (
             "batch, width = [tf.compat.dimension_value(d) for d in x.get_shape()]",
             "flat = np.prod([tf.compat.dimension_value(d) "
             "for d in x.get_shape()[1:]])",
             "dims = {k: tf.compat.dimension_value(d) "
             "for k, d in enumerate(x.shape.dims)}",
             "        print(tf.compat.dimension_value(dim))",
-            "other = [d.value for d in items]"):
-        assert expected in code, code
+            "other = [d.value for d in items]"))
     assert _dimension_value_changes(result) == 4
 
 
@@ -130,15 +134,14 @@ def test_dimension_values_through_a_shape_variable():
         def unrelated(shape):
             return shape[0].value
         """)
-    for expected in (
+    assert_has_lines(code, (
             "channels = tf.compat.dimension_value(shape[-1])",
             "total = tf.compat.dimension_value(width) * channels",
             "sizes = [tf.compat.dimension_value(d) for d in shape[1:]]",
             # Not only a shape: left alone.
             "kept = maybe[0].value",
             # A parameter: nothing says it is a shape.
-            "return shape[0].value"):
-        assert expected in code, code
+            "return shape[0].value"))
     assert _dimension_value_changes(result) == 3
 
 
