@@ -6,12 +6,14 @@ BatchNormalization share.
 * `choose_path` picks TF1's implementation for those options (the fused
   kernel, the tf.layers layer or the moments path) and says whether its
   moving variance is Bessel-corrected; `sync_batch_norm` mirrors it.
-* `beta_and_gamma` and `moving_statistics` create the variables, named,
-  typed and ordered as TF1 did.
+* `moving_statistics` (and `params.beta_and_gamma`) create the variables,
+  named, typed and ordered as TF1 did, through `model_variables` or the
+  tf.layers layer's `legacy_layer.LayerVariables`.
+* `moving_updates` builds the update ops of the moving statistics.
 * `fused_kernel_fits` and `fused_batch_norm` are the one test for, and the
   one call of, `tf.compat.v1.nn.fused_batch_norm`.
-* `check_renorm_clipping`, `renorm_correction`, `renorm_statistics` and
-  `renorm_updates` are Batch Renormalization (Ioffe, 2017,
+* `check_renorm_clipping`, `renorm_correction` and the renorm branch of
+  `moving_updates` are Batch Renormalization (Ioffe, 2017,
   https://arxiv.org/abs/1702.03275).
 """
 
@@ -195,35 +197,18 @@ def choose_path(options):
     )
 
 
-def beta_and_gamma(shape, dtype, options, regularized, gamma_first=False):
-    """beta (if `center`) and gamma (if `scale`), else None, as `(beta, gamma)`.
-
-    Args:
-      regularized: apply `param_regularizers` (the moments path ignores them).
-      gamma_first: create gamma before beta (as the tf.layers layer does).
-    """
-    created = {}
-    wanted = {
-        "beta": (options.center, tf.compat.v1.zeros_initializer()),
-        "gamma": (options.scale, tf.compat.v1.ones_initializer()),
-    }
-    for name in ("gamma", "beta") if gamma_first else ("beta", "gamma"):
-        enabled, initializer = wanted[name]
-        if enabled:
-            created[name] = params_lib.model_param(
-                name,
-                shape,
-                dtype,
-                initializer,
-                options.param_initializers,
-                options.variables_collections,
-                options.trainable,
-                aggregation=tf.VariableAggregation.MEAN,
-                regularizer=(
-                    options.param_regularizers.get(name) if regularized else None
-                ),
-            )
-    return created.get("beta"), created.get("gamma")
+def model_variables(options, path, synchronization=tf.VariableSynchronization.AUTO):
+    """How `batch_norm`'s own paths make their variables (`params.ModelVariables`):
+    mean-aggregated, regularized where `path` says so, the statistics with
+    `synchronization`."""
+    return params_lib.ModelVariables(
+        options.param_initializers,
+        options.variables_collections,
+        options.trainable,
+        regularizers=options.param_regularizers if path.regularized else None,
+        aggregation=tf.VariableAggregation.MEAN,
+        synchronization=synchronization,
+    )
 
 
 # The moving statistics; the renorm ones are None without renorm.
@@ -233,46 +218,34 @@ Statistics = collections.namedtuple(
 )
 
 
-def moving_statistics(
-    shape, dtype, options, synchronization=tf.VariableSynchronization.AUTO
-):
+def moving_statistics(shape, dtype, renorm, variables):
     """Creates the moving statistics (never partitioned) as `Statistics`.
 
-    With `options.renorm`, also moving_stddev, renorm_mean and renorm_stddev,
+    With `renorm`, also moving_stddev, renorm_mean and renorm_stddev,
     initialized as the tf.layers layer does (from the moving mean's and
     moving variance's initializers).
+
+    Args:
+      variables: what makes them (`params.ModelVariables`, or
+        `legacy_layer.LayerVariables` for the tf.layers layer).
     """
-    zeros = tf.compat.v1.zeros_initializer()
-    ones = tf.compat.v1.ones_initializer()
-    initializers = options.param_initializers
-
-    def statistic(name, initializer, given=initializers):
-        return params_lib.model_param(
-            name,
-            shape,
-            dtype,
-            initializer,
-            given,
-            options.variables_collections,
-            trainable=False,
-            aggregation=tf.VariableAggregation.MEAN,
-            synchronization=synchronization,
-        )
-
-    with variables_lib.partitioner_disabled():
-        made = [statistic("moving_mean", zeros), statistic("moving_variance", ones)]
-        if not options.renorm:
-            return Statistics(*made, None, None, None)
-        mean_init = variables_lib.param_initializer(
-            initializers, "moving_mean", zeros, shape
-        )
-        stddev_init = sqrt_initializer(
-            variables_lib.param_initializer(initializers, "moving_variance", ones, shape)
-        )
-        made.append(statistic("moving_stddev", stddev_init, {}))
-        made.append(statistic("renorm_mean", mean_init, {}))
-        made.append(statistic("renorm_stddev", stddev_init, {}))
-    return Statistics(*made)
+    mean_init = variables.initializer(
+        "moving_mean", tf.compat.v1.zeros_initializer(), shape
+    )
+    variance_init = variables.initializer(
+        "moving_variance", tf.compat.v1.ones_initializer(), shape
+    )
+    made = [("moving_mean", mean_init), ("moving_variance", variance_init)]
+    if renorm:
+        stddev_init = sqrt_initializer(variance_init)
+        made += [
+            ("moving_stddev", stddev_init),
+            ("renorm_mean", mean_init),
+            ("renorm_stddev", stddev_init),
+        ]
+    with variables.no_partitioner():
+        made = [variables.statistic(n, shape, dtype, init) for n, init in made]
+    return Statistics(*made, *[None] * (len(Statistics._fields) - len(made)))
 
 
 def sqrt_initializer(variance_initializer):
@@ -405,34 +378,68 @@ def renorm_correction(mean, variance, epsilon, renorm_mean, renorm_stddev, clipp
     return r, d, stddev
 
 
-def renorm_updates(
-    statistics, mean, variance, epsilon, decay, renorm_decay, gate, local=False
+def moving_updates(
+    statistics, mean, variance, decay, gate, local=False, zero_debias_mean=False,
+    renorm=None,
 ):
-    """Batch Renormalization's updates of `statistics` (a `Statistics`).
+    """The update ops of the moving statistics: every batch-norm
+    implementation builds them here.
+
+    Each moving statistic follows `m <- decay * m + (1 - decay) * value`
+    (TF1's rule for tf.contrib.layers, `moving_averages.assign_moving_average`,
+    or for tf.layers, `assign_moving_average_local`, with `local`).
+
+    Args:
+      statistics: the `Statistics`.
+      mean, variance: the batch moments, shaped like the statistics.
+      decay: the momentum of the moving averages.
+      gate: the updates' `moving_averages.update_gate` (None: always run).
+      local: tf.layers' rule instead of tf.contrib.layers'.
+      zero_debias_mean: zero-debias the moving mean (tf.contrib.layers).
+      renorm: None, or `(epsilon, renorm_decay)` for Batch Renormalization's
+        updates (see `_renorm_updates`).
+
+    Returns:
+      `(mean_update, variance_update)`: the updated moving mean and variance
+      (with renorm, they run after the renorm statistics' updates).
+    """
+    if local:
+
+        def update(variable, value, decay):
+            return moving_averages.assign_moving_average_local(
+                variable, value, decay, gate=gate
+            )
+
+    else:
+
+        def update(variable, value, decay, zero_debias=False):
+            return moving_averages.assign_moving_average(
+                variable, value, decay, zero_debias=zero_debias, gate=gate
+            )
+
+    if renorm is not None:
+        return _renorm_updates(
+            statistics, mean, variance, decay, update, gate, *renorm
+        )
+    if zero_debias_mean:
+        mean_update = update(statistics.moving_mean, mean, decay, zero_debias=True)
+    else:
+        mean_update = update(statistics.moving_mean, mean, decay)
+    return mean_update, update(statistics.moving_variance, variance, decay)
+
+
+def _renorm_updates(
+    statistics, mean, variance, decay, update, gate, epsilon, renorm_decay
+):
+    """Batch Renormalization's updates of `statistics` with `update(variable,
+    value, decay)`, gated by `gate` like it.
 
     renorm_mean and renorm_stddev follow the batch with `renorm_decay`; after
     them the moving mean and moving stddev follow with `decay`, and the
     moving variance is set to moving_stddev^2 - epsilon (at least 0): the
-    moving stddev carries epsilon, mirroring training.
-
-    Args:
-      mean, variance: the batch moments (read after the corrections).
-      gate: the updates' `moving_averages.update_gate`.
-      local: tf.layers' rule (`assign_moving_average_local`) instead of
-        tf.contrib.layers' (`assign_moving_average`).
-
-    Returns:
-      `(new_mean, new_variance)`, the updated moving mean and variance.
+    moving stddev carries epsilon, mirroring training. `mean` and `variance`
+    are read after the renorm corrections.
     """
-    rule = (
-        moving_averages.assign_moving_average_local
-        if local
-        else moving_averages.assign_moving_average
-    )
-
-    def update(variable, value, decay):
-        return rule(variable, value, decay, gate=gate)
-
     stddev = tf.sqrt(variance + epsilon)
     renorm = [
         update(statistics.renorm_mean, mean, renorm_decay),

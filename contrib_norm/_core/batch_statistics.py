@@ -1,10 +1,11 @@
 """Batch statistics in training, moving statistics in inference.
 
-The batch-norm branch of a layer whose other statistics are per sample
-(switchable norm): in training it normalizes with the batch's statistics
-and updates the moving statistics, in inference it uses the moving ones.
-The update ops go to `updates_collections`, or run in place when it is
-None, exactly as tf.contrib.layers.batch_norm wires them.
+`batch_or_moving` is the branch of batch_norm's moments path and of
+switchable norm's batch-norm statistics: in training it normalizes with the
+batch's statistics and updates the moving statistics, in inference it uses
+the moving ones. The update ops go to `updates_collections`, or run in place
+when it is None, exactly as tf.contrib.layers.batch_norm wires them.
+`cumulative_updates` is switchable norm's "batch average" rule.
 """
 
 import tensorflow as tf
@@ -14,14 +15,14 @@ from contrib_norm._core import moving_averages
 from contrib_norm._core import training_flag
 
 
+def moving_values(moving):
+    """The current values of the `moving` variables, in the compute dtype
+    (float32 for float16 / bfloat16 variables)."""
+    return tuple(moments_lib.upcast(tf.identity(value)) for value in moving)
+
+
 def batch_or_moving(
-    is_training,
-    batch_statistics,
-    moving_mean,
-    moving_variance,
-    make_updates,
-    updates_collections,
-    gate,
+    is_training, batch_statistics, moving, make_updates, updates_collections, gate
 ):
     """The statistics to normalize with, wiring the updates in training.
 
@@ -30,58 +31,31 @@ def batch_or_moving(
       batch_statistics: builds the batch `(mean, variance)`, shaped like the
         moving variables and in their compute dtype; only called when
         training is possible.
-      moving_mean: the moving-mean variable.
-      moving_variance: the moving-variance variable.
-      make_updates: `make_updates(moving_mean, moving_variance, mean,
-        variance, gate)` builds the update ops of the moving variables
-        towards the batch statistics and returns them as a tuple of two
-        (`exponential_updates` or `cumulative_updates`).
+      moving: the `(moving_mean, moving_variance)` variables.
+      make_updates: `make_updates(mean, variance, gate)` builds the update
+        ops of the moving variables towards the batch statistics
+        (`batch_norm.moving_updates`, or `cumulative_updates`).
       updates_collections: collections for the update ops, or None to run
         them in place (the batch statistics then depend on them).
       gate: the updates' `moving_averages.update_gate`.
 
     Returns:
       `(mean, variance)`: the batch's when training, else the moving ones,
-      in the compute dtype (float32 for float16 / bfloat16 variables): the
-      batch statistics are expected in it.
+      in the compute dtype.
     """
-
-    def stale_statistics():
-        return tuple(
-            moments_lib.upcast(tf.identity(value))
-            for value in (moving_mean, moving_variance)
-        )
-
     if not training_flag.needs_training_branch(is_training):
-        return stale_statistics()
+        return moving_values(moving)
     mean, variance = batch_statistics()
-    updates = make_updates(moving_mean, moving_variance, mean, variance, gate)
     return moving_averages.collect_or_force(
-        updates, updates_collections, (mean, variance), is_training, stale_statistics
+        make_updates(mean, variance, gate),
+        updates_collections,
+        (mean, variance),
+        is_training,
+        lambda: moving_values(moving),
     )
 
 
-def exponential_updates(decay, zero_debias_mean=False):
-    """`make_updates` for m <- decay * m + (1 - decay) * batch value.
-
-    With `zero_debias_mean`, the moving mean is zero-debiased (see
-    `moving_averages.assign_moving_average`).
-    """
-
-    def make_updates(moving_mean, moving_variance, mean, variance, gate=None):
-        return (
-            moving_averages.assign_moving_average(
-                moving_mean, mean, decay, zero_debias=zero_debias_mean, gate=gate
-            ),
-            moving_averages.assign_moving_average(
-                moving_variance, variance, decay, gate=gate
-            ),
-        )
-
-    return make_updates
-
-
-def cumulative_updates(count):
+def cumulative_updates(count, moving_mean, moving_variance):
     """`make_updates` for the equal-weight average of every batch seen.
 
     With `count` batches seen before, the new batch (mean mu, variance s2)
@@ -99,9 +73,13 @@ def cumulative_updates(count):
     Args:
       count: a scalar non-trainable variable counting the batches, zero at
         the start.
+      moving_mean, moving_variance: the variables averaged.
+
+    Returns:
+      `make_updates(mean, variance, gate)` for `batch_or_moving`.
     """
 
-    def make_updates(moving_mean, moving_variance, mean, variance, gate=None):
+    def make_updates(mean, variance, gate=None):
         with tf.compat.v1.name_scope(None, "AssignCumulativeAvg"):
             dtype = moving_mean.dtype.base_dtype
             new_count = tf.identity(count) + tf.ones([], count.dtype)

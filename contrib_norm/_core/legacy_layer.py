@@ -441,3 +441,47 @@ class LegacyLayer(object):
                 loss = self.activity_regularizer(output)
                 batch = tf.cast(tf.shape(output)[0], loss.dtype)
                 self.add_loss(loss / batch)
+
+
+class LayerVariables(object):
+    """How a legacy layer makes its variables, with `params.ModelVariables`'
+    methods (the batch-norm engine creates tf.layers' variables through it).
+
+    The layer's `<name>_initializer`, `<name>_regularizer` and
+    `<name>_constraint` attributes apply: the parameters are trainable
+    weights (if the layer is trainable), the statistics non-trainable,
+    sync-on-read and mean-aggregated, as TF1's tf.layers made them.
+    """
+
+    def __init__(self, layer):
+        self._layer = layer
+
+    def initializer(self, name, default, shape):
+        """The layer's `<name>_initializer`, else `default`."""
+        del shape  # checked by the layer
+        return getattr(self._layer, name + "_initializer", None) or default
+
+    def param(self, name, shape, dtype, initializer):
+        return self._layer.add_weight(
+            name,
+            shape,
+            dtype=dtype,
+            initializer=initializer,
+            regularizer=getattr(self._layer, name + "_regularizer", None),
+            constraint=getattr(self._layer, name + "_constraint", None),
+            trainable=True,
+        )
+
+    def statistic(self, name, shape, dtype, initializer):
+        return self._layer.add_weight(
+            name,
+            shape,
+            dtype=dtype,
+            initializer=initializer,
+            trainable=False,
+            synchronization=tf.VariableSynchronization.ON_READ,
+            aggregation=tf.VariableAggregation.MEAN,
+        )
+
+    def no_partitioner(self):
+        return self._layer.partitioner_disabled()

@@ -1,10 +1,9 @@
-"""The learned parameters of per-sample normalizations: beta, gamma and friends.
+"""The variables of the normalizations: beta, gamma and friends.
 
-Every family creates its parameters the same way: a model variable named as
-in TF1, its initializer taken from `param_initializers[name]` when given,
-its extra collections from `variables_collections` (a list, or a dict keyed
-by name), and `trainable` applied. beta is created before gamma, as TF1 did
-(checkpoints and `tf.compat.v1.global_variables()` order depend on it).
+Every family creates its variables through `ModelVariables` (tf.contrib
+layers' model variables) or, for tf.layers' batch normalization, through the
+layer (`legacy_layer.LayerVariables`), which have the same three methods;
+`beta_and_gamma` is the one helper for the affine parameters.
 """
 
 import tensorflow as tf
@@ -12,86 +11,115 @@ import tensorflow as tf
 from contrib_norm._core import variables as variables_lib
 
 
-def model_param(
-    name,
-    shape,
-    dtype,
-    default_initializer,
-    param_initializers,
-    variables_collections,
-    trainable,
-    aggregation=tf.VariableAggregation.NONE,
-    regularizer=None,
-    synchronization=tf.VariableSynchronization.AUTO,
-):
-    """Gets or creates the model variable `name` in the current scope."""
-    return variables_lib.model_variable(
-        name,
-        shape=shape,
-        dtype=dtype,
-        initializer=variables_lib.param_initializer(
-            param_initializers, name, default_initializer, shape
-        ),
-        regularizer=regularizer,
-        collections=variables_lib.collections_for(variables_collections, name),
-        trainable=trainable,
-        aggregation=aggregation,
-        synchronization=synchronization,
-    )
+class ModelVariables(object):
+    """How tf.contrib.layers makes a layer's variables: model variables.
 
+    Each is a model variable named as in TF1 in the current variable scope,
+    its initializer `param_initializers[name]` when given, its extra
+    collections from `variables_collections` (a list, or a dict keyed by
+    name). The batch-norm engine makes tf.layers' variables through the same
+    three methods (`legacy_layer.LayerVariables`), so one helper creates each
+    kind of variable for every implementation.
 
-def model_params(
-    specs,
-    shape,
-    dtype,
-    param_initializers,
-    variables_collections,
-    trainable,
-    aggregation=tf.VariableAggregation.NONE,
-):
-    """`model_param` for each `(name, default_initializer)` of `specs`.
-
-    Returns:
-      A tuple of the variables, in the order of `specs`.
+    Args:
+      param_initializers: dict of initializers by name, or None.
+      variables_collections: a list, a dict keyed by name, or None.
+      trainable: whether the parameters (`param`) are trainable.
+      regularizers: dict of regularizers by name (the parameters').
+      aggregation: the parameters' `tf.VariableAggregation`.
+      synchronization: the statistics' `tf.VariableSynchronization`
+        (`sync_batch_norm`'s are sync-on-read).
     """
-    return tuple(
-        model_param(
+
+    def __init__(
+        self,
+        param_initializers,
+        variables_collections,
+        trainable,
+        regularizers=None,
+        aggregation=tf.VariableAggregation.NONE,
+        synchronization=tf.VariableSynchronization.AUTO,
+    ):
+        self._initializers = param_initializers
+        self._collections = variables_collections
+        self._trainable = trainable
+        self._regularizers = dict(regularizers or {})
+        self._aggregation = aggregation
+        self._synchronization = synchronization
+
+    def initializer(self, name, default, shape):
+        """`param_initializers[name]` if given, else `default`."""
+        return variables_lib.param_initializer(
+            self._initializers, name, default, shape
+        )
+
+    def param(self, name, shape, dtype, initializer):
+        """Gets or creates the parameter `name` (trainable if the layer is)."""
+        return self._variable(
             name,
             shape,
             dtype,
             initializer,
-            param_initializers,
-            variables_collections,
-            trainable,
-            aggregation,
+            trainable=self._trainable,
+            aggregation=self._aggregation,
+            regularizer=self._regularizers.get(name),
         )
-        for name, initializer in specs
-    )
+
+    def statistic(
+        self, name, shape, dtype, initializer,
+        aggregation=tf.VariableAggregation.MEAN,
+    ):
+        """Gets or creates the non-trainable statistic `name`."""
+        return self._variable(
+            name,
+            shape,
+            dtype,
+            initializer,
+            trainable=False,
+            aggregation=aggregation,
+            synchronization=self._synchronization,
+        )
+
+    def no_partitioner(self):
+        """A context creating variables without the scope's partitioner."""
+        return variables_lib.partitioner_disabled()
+
+    def _variable(self, name, shape, dtype, initializer, **kwargs):
+        return variables_lib.model_variable(
+            name,
+            shape=shape,
+            dtype=dtype,
+            initializer=initializer,
+            collections=variables_lib.collections_for(self._collections, name),
+            **kwargs,
+        )
 
 
-def beta_and_gamma(
-    shape, dtype, center, scale, param_initializers, variables_collections, trainable
-):
+def beta_and_gamma(shape, dtype, center, scale, variables, gamma_first=False):
     """Creates `beta` (zeros) if `center` and `gamma` (ones) if `scale`.
+
+    beta is created before gamma, as tf.contrib.layers did (checkpoints and
+    `tf.compat.v1.global_variables()` order depend on it); tf.layers' batch
+    normalization created gamma first (`gamma_first`).
+
+    Args:
+      variables: what makes the variables (`ModelVariables`, or a layer's
+        `legacy_layer.LayerVariables`).
 
     Returns:
       `(beta, gamma)`, each a variable or None.
     """
-    specs = [
-        ("beta", tf.compat.v1.zeros_initializer()) if center else None,
-        ("gamma", tf.compat.v1.ones_initializer()) if scale else None,
-    ]
-    created = iter(
-        model_params(
-            [spec for spec in specs if spec],
-            shape,
-            dtype,
-            param_initializers,
-            variables_collections,
-            trainable,
-        )
-    )
-    return tuple(next(created) if spec else None for spec in specs)
+    wanted = {
+        "beta": (center, tf.compat.v1.zeros_initializer()),
+        "gamma": (scale, tf.compat.v1.ones_initializer()),
+    }
+    created = {}
+    for name in ("gamma", "beta") if gamma_first else ("beta", "gamma"):
+        enabled, default = wanted[name]
+        if enabled:
+            initializer = variables.initializer(name, default, shape)
+            created[name] = variables.param(name, shape, dtype, initializer)
+    return created.get("beta"), created.get("gamma")
 
 
 def along_axis(param, rank, axis):

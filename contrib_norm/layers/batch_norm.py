@@ -10,8 +10,9 @@ A call runs `engine.validate` (the `Options`), then `build_batch_norm`:
 * `_moments_path`: the moments (batch weights), also `sync_batch_norm`'s
   for every path, with the global moments.
 
-`engine` is `contrib_norm._core.batch_norm`; the updates are built by
-`contrib_norm._core.moving_averages`.
+`engine` is `contrib_norm._core.batch_norm`: every path makes its
+variables with its helpers (`engine.model_variables`) and its updates with
+`engine.moving_updates`.
 """
 
 import tensorflow as tf
@@ -192,7 +193,7 @@ def build_batch_norm(options, moments_fn=None):
     if moments_fn is not None:
         outputs, sc = _moments_path(options, path, moments_fn)
     elif path.name == engine.FUSED:
-        outputs, sc = _fused_path(options)
+        outputs, sc = _fused_path(options, path)
     elif path.name == engine.LAYER:
         outputs, sc = _layer_path(options)
     else:
@@ -205,7 +206,7 @@ def build_batch_norm(options, moments_fn=None):
     )
 
 
-def _fused_path(options):
+def _fused_path(options, path):
     """tf.contrib.layers' own fused implementation (rank 2 and 4)."""
     inputs, data_format = options.inputs, options.data_format
     with tf.compat.v1.variable_scope(
@@ -229,8 +230,13 @@ def _fused_path(options):
             )
             inputs = tf.reshape(inputs, new_shape)
         # float32 parameters, also for float16 / bfloat16 inputs.
-        beta, gamma = engine.beta_and_gamma([channels], tf.float32, options, True)
-        statistics = engine.moving_statistics([channels], tf.float32, options)
+        variables = engine.model_variables(options, path)
+        beta, gamma = params_lib.beta_and_gamma(
+            [channels], tf.float32, options.center, options.scale, variables
+        )
+        statistics = engine.moving_statistics(
+            [channels], tf.float32, options.renorm, variables
+        )
         moving_mean = statistics.moving_mean
         moving_variance = statistics.moving_variance
         outputs, mean, variance = engine.fused_batch_norm(
@@ -247,8 +253,8 @@ def _fused_path(options):
             # An empty batch leaves the moving statistics unchanged.
             gate = moving_averages.update_gate(options.is_training, original_inputs)
             # `variance` is Bessel-corrected by the fused kernel, as in TF1.
-            updates = _exponential_updates(options)(
-                moving_mean, moving_variance, mean, variance, gate
+            updates = _make_updates(options, path, statistics, None)(
+                mean, variance, gate
             )
             outputs = moving_averages.collect_or_force(
                 updates, options.updates_collections, outputs, options.is_training
@@ -257,24 +263,6 @@ def _fused_path(options):
         if original_inputs.shape.rank == 2:
             outputs = _reshape_back(outputs, original_inputs)
     return outputs, sc
-
-
-def _exponential_updates(options, variance_factor=None):
-    """`make_updates(moving_mean, moving_variance, mean, variance, gate)`;
-    the variance multiplied by `variance_factor` (if any) for the update."""
-    make_updates = batch_statistics.exponential_updates(
-        options.decay, zero_debias_mean=options.zero_debias_moving_mean
-    )
-    if variance_factor is None:
-        return make_updates
-
-    def make_corrected_updates(moving_mean, moving_variance, mean, variance, gate):
-        factor = tf.cast(variance_factor, variance.dtype)
-        return make_updates(
-            moving_mean, moving_variance, mean, variance * factor, gate
-        )
-
-    return make_corrected_updates
 
 
 def _reshape_back(outputs, original_inputs):
@@ -380,11 +368,17 @@ def _moments_path(options, path, moments_fn):
         channels = inputs_lib.static_dim(
             inputs, axis, "has undefined channels dimension (None,)"
         )
-        beta, gamma = engine.beta_and_gamma(
-            [channels], path.param_dtype, options, path.regularized, path.gamma_first
+        variables = engine.model_variables(options, path, synchronization)
+        beta, gamma = params_lib.beta_and_gamma(
+            [channels],
+            path.param_dtype,
+            options.center,
+            options.scale,
+            variables,
+            path.gamma_first,
         )
         statistics = engine.moving_statistics(
-            [channels], path.param_dtype, options, synchronization
+            [channels], path.param_dtype, options.renorm, variables
         )
         x = moments_lib.upcast(inputs)
         if training_flag.needs_training_branch(options.is_training):
@@ -393,7 +387,9 @@ def _moments_path(options, path, moments_fn):
                 options, path, statistics, x, moments_fn(x, axes, weights)
             )
         else:
-            mean, variance = _stale(statistics)
+            mean, variance = batch_statistics.moving_values(
+                (statistics.moving_mean, statistics.moving_variance)
+            )
             adjustment = renorm = None
         beta, gamma = (
             None if p is None else moments_lib.upcast(p) for p in (beta, gamma)
@@ -413,14 +409,6 @@ def _moments_path(options, path, moments_fn):
             outputs = tf.cast(outputs, inputs.dtype.base_dtype)
         outputs.set_shape(inputs.shape)
     return outputs, sc
-
-
-def _stale(statistics):
-    """The moving mean and variance, read in the compute dtype."""
-    return tuple(
-        moments_lib.upcast(tf.identity(v))
-        for v in (statistics.moving_mean, statistics.moving_variance)
-    )
 
 
 def _training_statistics(options, path, statistics, x, moments):
@@ -466,8 +454,7 @@ def _training_statistics(options, path, statistics, x, moments):
     mean, variance = batch_statistics.batch_or_moving(
         is_training,
         lambda: (mean, variance),
-        statistics.moving_mean,
-        statistics.moving_variance,
+        (statistics.moving_mean, statistics.moving_variance),
         _make_updates(options, path, statistics, count),
         options.updates_collections,
         gate,
@@ -476,28 +463,22 @@ def _training_statistics(options, path, statistics, x, moments):
 
 
 def _make_updates(options, path, statistics, count):
-    """`make_updates(moving_mean, moving_variance, mean, variance, gate)`.
+    """`make_updates(mean, variance, gate)`: `engine.moving_updates`, the
+    variance Bessel-corrected with the global `count` where `path` says so
+    (as the fused kernel corrects it)."""
+    renorm = (options.epsilon, options.renorm_decay) if options.renorm else None
 
-    With renorm, Batch Renormalization's updates; else the exponential
-    moving averages, the variance Bessel-corrected with the global `count`
-    where `path` says so (as the fused kernel corrects it).
-    """
-    if not options.renorm:
-        factor = None
-        if path.bessel and count is not None:
-            factor = count / tf.maximum(count - 1.0, 1.0)
-        return _exponential_updates(options, factor)
-
-    def make_updates(moving_mean, moving_variance, mean, variance, gate):
-        del moving_mean, moving_variance  # In `statistics`.
-        return engine.renorm_updates(
+    def make_updates(mean, variance, gate):
+        if path.bessel and count is not None and renorm is None:
+            variance *= tf.cast(count / tf.maximum(count - 1.0, 1.0), variance.dtype)
+        return engine.moving_updates(
             statistics,
             mean,
             variance,
-            options.epsilon,
             options.decay,
-            options.renorm_decay,
             gate,
+            zero_debias_mean=options.zero_debias_moving_mean,
+            renorm=renorm,
         )
 
     return make_updates

@@ -15,6 +15,7 @@ from contrib_norm._core import legacy_layer
 from contrib_norm._core import moments as moments_lib
 from contrib_norm._core import moving_averages
 from contrib_norm._core import normalize as normalize_lib
+from contrib_norm._core import params as params_lib
 from contrib_norm._core import training_flag
 from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import normalize_axes
@@ -203,6 +204,7 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self.beta = self.gamma = None
         self.moving_mean = self.moving_variance = None
         self.moving_stddev = self.renorm_mean = self.renorm_stddev = None
+        self._statistics = None
         self._input_rank = None
         self._input_axis_sizes = {}
 
@@ -305,58 +307,23 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         self.built = True
 
     def _create_variables(self, param_shape):
-        dtype = self._param_dtype
+        """gamma, beta and the moving statistics, through the engine's
+        helpers, as weights of this layer (`legacy_layer.LayerVariables`)."""
         for name in ("beta", "gamma", "moving_mean", "moving_variance"):
             arg_name = name + "_initializer"
             variables_lib.check_constant_shape(
                 getattr(self, arg_name), param_shape, arg_name
             )
-        for name, enabled in (("gamma", self.scale), ("beta", self.center)):
-            if enabled:
-                variable = self.add_weight(
-                    name,
-                    param_shape,
-                    dtype=dtype,
-                    initializer=getattr(self, name + "_initializer"),
-                    regularizer=getattr(self, name + "_regularizer"),
-                    constraint=getattr(self, name + "_constraint"),
-                    trainable=True,
-                )
-                setattr(self, name, variable)
-        with self.partitioner_disabled():
-            self.moving_mean = self._statistic(
-                "moving_mean", param_shape, self.moving_mean_initializer
-            )
-            self.moving_variance = self._statistic(
-                "moving_variance", param_shape, self.moving_variance_initializer
-            )
-            if self.renorm:
-                moving_stddev_initializer = engine.sqrt_initializer(
-                    self.moving_variance_initializer
-                )
-                # Batch renormalization tracks the standard deviation, as in the
-                # paper; the renorm_* pair is the one used (and updated) in training.
-                self.moving_stddev = self._statistic(
-                    "moving_stddev", param_shape, moving_stddev_initializer
-                )
-                self.renorm_mean = self._statistic(
-                    "renorm_mean", param_shape, self.moving_mean_initializer
-                )
-                self.renorm_stddev = self._statistic(
-                    "renorm_stddev", param_shape, moving_stddev_initializer
-                )
-
-    def _statistic(self, name, param_shape, initializer):
-        """A moving statistic: non-trainable, sync-on-read, MEAN-aggregated."""
-        return self.add_weight(
-            name,
-            param_shape,
-            dtype=self._param_dtype,
-            initializer=initializer,
-            trainable=False,
-            synchronization=tf.VariableSynchronization.ON_READ,
-            aggregation=tf.VariableAggregation.MEAN,
+        variables = legacy_layer.LayerVariables(self)
+        dtype = self._param_dtype
+        self.beta, self.gamma = params_lib.beta_and_gamma(
+            param_shape, dtype, self.center, self.scale, variables, gamma_first=True
         )
+        self._statistics = engine.moving_statistics(
+            param_shape, dtype, self.renorm, variables
+        )
+        for name, variable in self._statistics._asdict().items():
+            setattr(self, name, variable)
 
     def _convert_inputs(self, inputs):
         return as_float_tensor(inputs)
@@ -583,28 +550,15 @@ class BatchNormalization(legacy_layer.LegacyLayer):
     def _add_updates(self, new_mean, new_variance, momentum, gate):
         """The moving statistics' updates (tf.layers' rule), run when `gate`
         (see `moving_averages.update_gate`) is True."""
-
-        if self.renorm:
-            updates = engine.renorm_updates(
-                self,
-                new_mean,
-                new_variance,
-                self.epsilon,
-                momentum,
-                self.renorm_momentum,
-                gate,
-                local=True,
-            )
-        else:
-            updates = (
-                moving_averages.assign_moving_average_local(
-                    variable, value, momentum, gate=gate
-                )
-                for variable, value in (
-                    (self.moving_mean, new_mean),
-                    (self.moving_variance, new_variance),
-                )
-            )
+        updates = engine.moving_updates(
+            self._statistics,
+            new_mean,
+            new_variance,
+            momentum,
+            gate,
+            local=True,
+            renorm=(self.epsilon, self.renorm_momentum) if self.renorm else None,
+        )
         for op in updates:
             self.add_update(op)
 

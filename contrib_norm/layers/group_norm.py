@@ -144,9 +144,9 @@ def group_norm(
             inputs.dtype.base_dtype,
             center,
             scale,
-            param_initializers,
-            variables_collections,
-            trainable,
+            params_lib.ModelVariables(
+                param_initializers, variables_collections, trainable
+            ),
         )
         with tf.name_scope("groupnorm"):
             x = moments_lib.upcast(inputs)

@@ -113,9 +113,9 @@ def instance_norm(
             inputs.dtype.base_dtype,
             center,
             scale,
-            param_initializers,
-            variables_collections,
-            trainable,
+            params_lib.ModelVariables(
+                param_initializers, variables_collections, trainable
+            ),
         )
         with tf.name_scope("compute"):
             stats = moments_lib.partial_moments(

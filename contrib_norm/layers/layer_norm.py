@@ -107,9 +107,9 @@ def layer_norm(
             dtype,
             center,
             scale,
-            None,
-            variables_collections,
-            trainable,
+            params_lib.ModelVariables(
+                None, variables_collections, trainable
+            ),
         )
         with tf.name_scope("layernorm"):
             stats = moments_lib.partial_moments(

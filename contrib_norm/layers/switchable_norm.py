@@ -4,6 +4,7 @@
 import tensorflow as tf
 
 from contrib_norm._core import axes as axes_lib
+from contrib_norm._core import batch_norm as engine
 from contrib_norm._core import batch_statistics
 from contrib_norm._core import data_format as data_format_lib
 from contrib_norm._core import inputs as inputs_lib
@@ -160,26 +161,19 @@ def switchable_norm(
         scope, "SwitchableNorm", [inputs], reuse=reuse
     ) as sc:
         dtype = moments_lib.compute_dtype(inputs.dtype)
-        variable_options = dict(
-            dtype=dtype,
-            param_initializers=param_initializers,
-            variables_collections=variables_collections,
+        variables = params_lib.ModelVariables(
+            param_initializers, variables_collections, trainable
         )
         beta, gamma = params_lib.beta_and_gamma(
-            [channels],
-            dtype,
-            center,
-            scale,
-            param_initializers,
-            variables_collections,
-            trainable,
+            [channels], dtype, center, scale, variables
         )
-        mean_weight, var_weight = _importance_weights(
-            3 if using_bn else 2, trainable, **variable_options
+        mean_weight, var_weight = (
+            _importance_weight(name, 3 if using_bn else 2, dtype, variables)
+            for name in ("mean_weight", "var_weight")
         )
         if using_bn:
             moving_mean, moving_variance, make_updates = _moving_statistics(
-                channels, decay, using_moving_average, **variable_options
+                [channels], dtype, decay, using_moving_average, variables
             )
 
         stats = moments_lib.partial_moments(moments_lib.upcast(inputs), spatial_axes)
@@ -241,8 +235,7 @@ def _bn_branch(inputs, stats, channels, is_training, moving, updates_collections
     return batch_statistics.batch_or_moving(
         is_training,
         batch_moments,
-        moving_mean,
-        moving_variance,
+        (moving_mean, moving_variance),
         make_updates,
         updates_collections,
         # An empty batch leaves the moving statistics unchanged.
@@ -275,57 +268,35 @@ def _validate(inputs, data_format, decay, epsilon):
     return inputs, rank, spatial_axes, channels_axis, channels
 
 
-def _importance_weights(
-    branches, trainable, dtype, param_initializers, variables_collections
-):
-    """`mean_weight` and `var_weight`, [branches], initialized to ones."""
-    ones = tf.compat.v1.ones_initializer()
-    return params_lib.model_params(
-        [("mean_weight", ones), ("var_weight", ones)],
-        [branches],
-        dtype,
-        param_initializers,
-        variables_collections,
-        trainable,
+def _importance_weight(name, branches, dtype, variables):
+    """`mean_weight` or `var_weight`, [branches], initialized to ones."""
+    shape = [branches]
+    initializer = variables.initializer(
+        name, tf.compat.v1.ones_initializer(), shape
     )
+    return variables.param(name, shape, dtype, initializer)
 
 
-def _moving_statistics(
-    channels,
-    decay,
-    using_moving_average,
-    dtype,
-    param_initializers,
-    variables_collections,
-):
+def _moving_statistics(shape, dtype, decay, using_moving_average, variables):
     """moving_mean, moving_variance (and num_batches) and their update rule."""
-    with variables_lib.partitioner_disabled():
-        moving_mean, moving_variance = params_lib.model_params(
-            [
-                ("moving_mean", tf.compat.v1.zeros_initializer()),
-                ("moving_variance", tf.compat.v1.ones_initializer()),
-            ],
-            [channels],
-            dtype,
-            param_initializers,
-            variables_collections,
-            trainable=False,
-            aggregation=tf.VariableAggregation.MEAN,
-        )
-        if using_moving_average:
-            make_updates = batch_statistics.exponential_updates(decay)
-        else:
-            (count,) = params_lib.model_params(
-                [("num_batches", tf.compat.v1.zeros_initializer())],
+    statistics = engine.moving_statistics(shape, dtype, False, variables)
+    moving = statistics.moving_mean, statistics.moving_variance
+    if using_moving_average:
+
+        def make_updates(mean, variance, gate):
+            return engine.moving_updates(statistics, mean, variance, decay, gate)
+
+    else:
+        with variables.no_partitioner():
+            count = variables.statistic(
+                "num_batches",
                 [],
                 dtype,
-                None,
-                variables_collections,
-                trainable=False,
+                tf.compat.v1.zeros_initializer(),
                 aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA,
             )
-            make_updates = batch_statistics.cumulative_updates(count)
-    return moving_mean, moving_variance, make_updates
+        make_updates = batch_statistics.cumulative_updates(count, *moving)
+    return (*moving, make_updates)
 
 
 def _mix(statistics, weights):
