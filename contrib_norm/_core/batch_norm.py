@@ -350,8 +350,10 @@ def check_renorm_clipping(renorm_clipping):
     return dict(renorm_clipping)
 
 
-def renorm_correction(mean, variance, epsilon, renorm_mean, renorm_stddev, clipping):
-    """Batch Renormalization's clipped correction `(r, d)` and the batch stddev.
+def renorm_correction(
+    statistics, mean, variance, epsilon, clipping, training, arg_name="is_training"
+):
+    """Batch Renormalization's correction of the batch moments.
 
     r = stddev / renorm_stddev and d = (mean - renorm_mean) / renorm_stddev,
     with stddev = sqrt(variance + epsilon), renorm_stddev at least
@@ -359,14 +361,24 @@ def renorm_correction(mean, variance, epsilon, renorm_mean, renorm_stddev, clipp
     [rmin, rmax] and d to [-dmax, dmax] (`clipping`'s keys, each optional).
     All in the dtype of `mean` (TF1 built sqrt(epsilon) in float32, which
     broke float64 inputs).
+
+    Args:
+      statistics: the `Statistics` (renorm_mean and renorm_stddev are read
+        before this step's updates).
+      mean, variance: the batch moments.
+      training: the training flag; outside training r = 1 and d = 0.
+
+    Returns:
+      `(r, d, mean, variance)`: the correction, gradients stopped, and the
+      moments to update the statistics with, read after the correction.
     """
     dtype = mean.dtype.base_dtype
     stddev = tf.sqrt(variance + epsilon)
     renorm_stddev = tf.maximum(
-        tf.cast(renorm_stddev, dtype), tf.sqrt(tf.cast(epsilon, dtype))
+        tf.cast(statistics.renorm_stddev, dtype), tf.sqrt(tf.cast(epsilon, dtype))
     )
     r = stddev / renorm_stddev
-    d = (mean - tf.cast(renorm_mean, dtype)) / renorm_stddev
+    d = (mean - tf.cast(statistics.renorm_mean, dtype)) / renorm_stddev
     rmin, rmax, dmax = (clipping.get(k) for k in ("rmin", "rmax", "dmax"))
     if rmin is not None:
         r = tf.maximum(r, rmin)
@@ -375,7 +387,13 @@ def renorm_correction(mean, variance, epsilon, renorm_mean, renorm_stddev, clipp
     if dmax is not None:
         d = tf.maximum(d, -dmax)
         d = tf.minimum(d, dmax)
-    return r, d, stddev
+    # The updates follow the correction (made from the previous values).
+    with tf.control_dependencies([r, d]):
+        mean, variance = tf.identity(mean), tf.identity(variance)
+    r, d = only_in_training(training, r, d, arg_name=arg_name)
+    r = tf.stop_gradient(r, name="renorm_r")
+    d = tf.stop_gradient(d, name="renorm_d")
+    return r, d, mean, variance
 
 
 def moving_updates(

@@ -433,20 +433,15 @@ def _training_statistics(options, path, statistics, x, moments):
             *(tf.cast(t, x.dtype) for t in options.adjustment(tf.shape(x))),
         )
     if options.renorm:
-        r, d, _ = engine.renorm_correction(
+        r, d, mean, variance = engine.renorm_correction(
+            statistics,
             mean,
             variance,
             options.epsilon,
-            statistics.renorm_mean,
-            statistics.renorm_stddev,
             options.renorm_clipping or {},
+            is_training,
         )
-        # The updates follow the corrections (made from the previous values).
-        with tf.control_dependencies([r, d]):
-            mean, variance = tf.identity(mean), tf.identity(variance)
-        r = tf.stop_gradient(r, name="renorm_r")
-        d = tf.stop_gradient(d, name="renorm_d")
-        renorm = engine.only_in_training(is_training, r, d)
+        renorm = (r, d)
     # An empty (global) batch leaves the moving statistics unchanged.
     gate = moving_averages.update_gate(
         is_training, options.inputs if count is None else None, count

@@ -514,12 +514,18 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             else:
                 new_mean, new_variance = mean, variance
             if self.renorm:
-                r, d, new_mean, new_variance = self._renorm_correction_and_moments(
-                    new_mean, new_variance, training
+                r, d, new_mean, new_variance = engine.renorm_correction(
+                    self._statistics,
+                    new_mean,
+                    new_variance,
+                    self.epsilon,
+                    self.renorm_clipping,
+                    training,
+                    arg_name="training",
                 )
-                r = _broadcast(tf.stop_gradient(r, name="renorm_r"))
-                d = _broadcast(tf.stop_gradient(d, name="renorm_d"))
-                scale, offset = engine.compose_transforms(r, d, scale, offset)
+                scale, offset = engine.compose_transforms(
+                    _broadcast(r), _broadcast(d), scale, offset
+                )
             self._add_updates(new_mean, new_variance, self.momentum, gate)
         outputs = self._normalize(
             inputs, _broadcast(mean), _broadcast(variance), offset, scale
@@ -561,26 +567,6 @@ class BatchNormalization(legacy_layer.LegacyLayer):
         )
         for op in updates:
             self.add_update(op)
-
-    def _renorm_correction_and_moments(self, mean, variance, training):
-        """Batch Renormalization's (r, d) and the moments for the updates.
-
-        The corrections use the renorm averages from before this step's
-        update: the moments returned (for the updates) are read after them.
-        """
-        r, d, _ = engine.renorm_correction(
-            mean,
-            variance,
-            self.epsilon,
-            self.renorm_mean,
-            self.renorm_stddev,
-            self.renorm_clipping,
-        )
-        with tf.control_dependencies([r, d]):
-            mean = tf.identity(mean)
-            variance = tf.identity(variance)
-        r, d = engine.only_in_training(training, r, d, arg_name="training")
-        return r, d, mean, variance
 
 
 @add_arg_scope

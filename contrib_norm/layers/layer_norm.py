@@ -107,9 +107,7 @@ def layer_norm(
             dtype,
             center,
             scale,
-            params_lib.ModelVariables(
-                None, variables_collections, trainable
-            ),
+            params_lib.ModelVariables(None, variables_collections, trainable),
         )
         with tf.name_scope("layernorm"):
             stats = moments_lib.partial_moments(
