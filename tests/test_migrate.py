@@ -972,6 +972,10 @@ def test_line_map():
     inserted = line_map("a\nc\n", "a\nb\nc\n")
     assert [inserted(i) for i in range(1, 4)] == [1, None, 2]
     assert inserted(None) is None
+    # An import inserted at the top of a block whose lines all change is
+    # inserted, not the first line of the block.
+    grown = line_map("a\nx = f(y)\nz = f(x)\n", "a\nimport g\nx = g(y)\nz = g(x)\n")
+    assert [grown(i) for i in range(1, 5)] == [1, None, 2, 3]
 
 
 def test_merge_changes_chains_passes():

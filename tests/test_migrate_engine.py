@@ -203,6 +203,50 @@ def test_line_diff_matches_difflib_on_unique_lines():
         None, a, b, autojunk=False).get_opcodes()
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_aligned_pairs_every_line_once_in_order(seed):
+    rng = random.Random(seed)
+    a = ["x%d = f(%d)" % (rng.randrange(5), i) for i in range(rng.randrange(12))]
+    b = [line.replace("f", "g") if rng.random() < 0.5 else line for line in a]
+    for _ in range(rng.randrange(4)):
+        b.insert(rng.randrange(len(b) + 1), "import m%d" % rng.randrange(3))
+    pairs = list(linediff.aligned(a, b))
+    assert [i for _, i, _ in pairs if i is not None] == list(range(len(a)))
+    assert [j for _, _, j in pairs if j is not None] == list(range(len(b)))
+    assert all(a[i] == b[j] for tag, i, j in pairs if tag == "equal")
+
+
+def test_a_line_inserted_into_a_replaced_block_is_not_paired():
+    a = ["import tensorflow as tf", "x = tf.contrib.layers.batch_norm(y)",
+         "z = tf.contrib.layers.layer_norm(x)"]
+    b = ["import tensorflow as tf", "import contrib_norm",
+         "x = contrib_norm.layers.batch_norm(y)",
+         "z = contrib_norm.layers.layer_norm(x)"]
+    assert list(linediff.aligned(a, b)) == [
+        ("equal", 0, 0), ("replace", None, 1), ("replace", 1, 2),
+        ("replace", 2, 3)]
+
+
+def test_report_lists_each_line_of_a_rewritten_block_once():
+    """Every line of a block changes and an import is inserted above it: each
+    change is reported at its own output line, the import once, as added."""
+    code = src('''
+        import tensorflow as tf
+        x = tf.contrib.layers.batch_norm(y)
+        z = tf.contrib.layers.layer_norm(x)
+        ''')
+    new_code, result = pipeline.finish(pipeline.prepare(code))
+    out = new_code.splitlines()
+    assert out[1] == "import contrib_norm"
+    entries = [(c.line, c.out_line, c.old, c.new) for c in result.changes]
+    assert entries == [
+        (2, 3, "tf.contrib.layers.batch_norm", "contrib_norm.layers.batch_norm"),
+        (3, 4, "tf.contrib.layers.layer_norm", "contrib_norm.layers.layer_norm"),
+        (None, 2, "", "import contrib_norm"),
+    ]
+    assert len({c.out_line for c in result.changes}) == len(result.changes)
+
+
 # --- tf_upgrade_v2 in pieces -------------------------------------------------
 
 BLOCK = src('''

@@ -8,7 +8,9 @@ occur exactly once on both sides as anchors (their longest increasing run),
 recursing into the gaps between anchors. Gaps without unique lines fall back
 to ``difflib`` on the gap alone, which is small.
 
-:func:`opcodes` returns the same 5-tuples as ``SequenceMatcher.get_opcodes``.
+:func:`opcodes` returns the same 5-tuples as ``SequenceMatcher.get_opcodes``;
+:func:`aligned` pairs the lines themselves, aligning replaced blocks of
+unequal sizes by similarity (the report's line maps).
 """
 
 import bisect
@@ -120,3 +122,77 @@ def opcodes(a, b):
             ops.append(("equal", ai, ai + size, bj, bj + size))
         i, j = ai + size, bj + size
     return ops
+
+
+#: Replaced blocks up to this many line pairs are aligned by similarity;
+#: larger ones (rare: a rewrite of many lines at once) pair by position.
+_ALIGN_PAIRS = 10000
+#: What pairing two lines adds to their similarity (difflib's ratio, 0 to 1).
+_PAIR_BONUS = 0.01
+
+
+def _align_replaced(a, b):
+    """Pairs the lines of a replaced block ``a`` -> ``b`` of unequal sizes.
+
+    The pairing keeps the order and pairs as many lines as the smaller side
+    has, maximizing their total similarity (a small dynamic programme), so
+    that an inserted line (an added import) is not paired with the line it
+    pushed down.
+
+    Returns:
+        ``(i, j)`` pairs, in order, with i or j None for a removed or an
+        added line.
+    """
+    n, m = len(a), len(b)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    paired = [[False] * m for _ in range(n)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            # A pair beats two gaps, however unlike its lines.
+            ratio = difflib.SequenceMatcher(None, a[i], b[j]).ratio()
+            pair = score[i + 1][j + 1] + ratio + _PAIR_BONUS
+            gap = max(score[i + 1][j], score[i][j + 1])
+            paired[i][j] = pair >= gap
+            score[i][j] = max(pair, gap)
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if paired[i][j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif score[i + 1][j] >= score[i][j + 1]:
+            pairs.append((i, None))
+            i += 1
+        else:
+            pairs.append((None, j))
+            j += 1
+    pairs.extend((k, None) for k in range(i, n))
+    pairs.extend((None, k) for k in range(j, m))
+    return pairs
+
+
+def aligned(a, b):
+    """Every line of ``a`` and ``b`` paired: ``(tag, i, j)`` in order.
+
+    ``tag`` is that of the :func:`opcodes` block the pair is in; ``i`` (or
+    ``j``) is None for a line only ``b`` (or ``a``) has. Equal blocks, and
+    replaced blocks of equal sizes, pair line by line; other replaced blocks
+    pair by similarity (:func:`_align_replaced`).
+    """
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if tag == "replace" and i2 - i1 != j2 - j1 and \
+                (i2 - i1) * (j2 - j1) <= _ALIGN_PAIRS:
+            for i, j in _align_replaced(a[i1:i2], b[j1:j2]):
+                yield (tag, None if i is None else i1 + i,
+                       None if j is None else j1 + j)
+        elif tag in ("equal", "replace"):
+            size = max(i2 - i1, j2 - j1)
+            for k in range(size):
+                i = i1 + k if i1 + k < i2 else None
+                j = j1 + k if j1 + k < j2 else None
+                yield tag, i, j
+        elif tag == "delete":
+            for i in range(i1, i2):
+                yield tag, i, None
+        else:
+            for j in range(j1, j2):
+                yield tag, None, j

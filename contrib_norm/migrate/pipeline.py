@@ -178,18 +178,15 @@ def _unreported_lines(t0, t3, changes):
     covered_in = {c.line for c in changes if c.line is not None}
     old, new = t0.splitlines(), t3.splitlines()
     found = []
-    for tag, i1, i2, j1, j2 in linediff.opcodes(old, new):
+    for tag, i, j in linediff.aligned(old, new):
         if tag == "equal":
             continue
-        for j in range(j1, j2):
-            if j + 1 not in covered_out:
-                i = i1 + (j - j1)
-                line = i + 1 if i < i2 else None
-                found.append(Change(line, old[i].strip() if i < i2 else "",
-                                    new[j].strip(), UNLOGGED, out_line=j + 1))
-        for i in range(i1 + (j2 - j1), i2):
-            if i + 1 not in covered_in:
-                found.append(Change(i + 1, old[i].strip(), "", UNLOGGED))
+        if j is not None and j + 1 not in covered_out:
+            found.append(Change(None if i is None else i + 1,
+                                "" if i is None else old[i].strip(),
+                                new[j].strip(), UNLOGGED, out_line=j + 1))
+        elif j is None and i + 1 not in covered_in:
+            found.append(Change(i + 1, old[i].strip(), "", UNLOGGED))
     return [c for c in found if c.old != c.new]
 
 

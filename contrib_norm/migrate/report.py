@@ -133,14 +133,15 @@ def line_map(old_text, new_text):
     old_lines = old_text.splitlines()
     new_lines = new_text.splitlines()
     table = {}
-    for tag, i1, i2, j1, j2 in linediff.opcodes(old_lines, new_lines):
-        for j in range(j1, j2):
-            if tag == "equal":
-                table[j + 1] = i1 + (j - j1) + 1
-            elif tag == "replace":
-                table[j + 1] = i1 + min(j - j1, i2 - i1 - 1) + 1
-            else:  # insert
-                table[j + 1] = None
+    previous = None  # the old line of the last pair in a replaced block
+    for tag, i, j in linediff.aligned(old_lines, new_lines):
+        if tag != "replace":
+            previous = None
+        elif i is not None:
+            previous = i + 1
+        if j is not None:
+            # A line a replaced one grew into maps to it.
+            table[j + 1] = previous if i is None else i + 1
 
     def lookup(line):
         if line is None:
