@@ -346,6 +346,9 @@ from contrib_norm.migrate import hints  # noqa: E402
     ("seq2seq.BasicDecoder", "tensorflow_addons"),
     ("lookup.index_table_from_tensor", "tf.lookup"),
     ("rnn.LayerNormBasicLSTMCell", "layer normalization"),
+    ("metrics.f1_score", "tf.compat.v1.metrics.precision"),
+    ("tpu.TPUEstimator", "tf.compat.v1.estimator.tpu"),
+    ("tpu.InputPipelineConfig.PER_HOST_V2", "TensorFlow 2.15 only"),
 ])
 def test_hint_is_concrete(path, expected):
     hint = hints.hint_for("tensorflow.contrib." + path)
@@ -363,6 +366,31 @@ def test_hint_for_slim_part_reaches_the_report():
     [issue] = result.manual
     assert issue.symbol == "tf.contrib.slim.model_analyzer.analyze_vars"
     assert "tf.compat.v1.trainable_variables()" in issue.hint
+
+
+def test_hints_for_a_tpu_estimator_program():
+    # BERT-era fine-tuning code: TPUEstimator, contrib metrics.
+    _, result = migrate("""
+        import tensorflow as tf
+        def model_fn(features, labels, mode, params):
+            f1, update = tf.contrib.metrics.f1_score(labels, features)
+            return tf.contrib.tpu.TPUEstimatorSpec(mode=mode, loss=f1)
+        per_host = tf.contrib.tpu.InputPipelineConfig.PER_HOST_V2
+        run_config = tf.contrib.tpu.RunConfig(
+            tpu_config=tf.contrib.tpu.TPUConfig(
+                per_host_input_for_training=per_host))
+        estimator = tf.contrib.tpu.TPUEstimator(
+            use_tpu=False, model_fn=model_fn, config=run_config)
+        """, upgrade=True)
+    hints_by_symbol = {issue.symbol: issue.hint for issue in result.manual}
+    assert "tf.compat.v1.metrics.precision" in hints_by_symbol.pop(
+        "tf.contrib.metrics.f1_score")
+    assert sorted(hints_by_symbol) == [
+        "tf.contrib.tpu.InputPipelineConfig.PER_HOST_V2",
+        "tf.contrib.tpu.RunConfig", "tf.contrib.tpu.TPUConfig",
+        "tf.contrib.tpu.TPUEstimator", "tf.contrib.tpu.TPUEstimatorSpec"]
+    for hint in hints_by_symbol.values():
+        assert "tf.compat.v1.estimator.tpu.<same name>" in hint, hint
 
 
 
