@@ -198,6 +198,50 @@ def test_contrib_global_step_runs(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
+@pytest.mark.parametrize("header, before, after", [
+    ("import tensorflow as tf", "flags = tf.flags",
+     "flags = tf.compat.v1.flags"),
+    ("import tensorflow as tf", 'tf.flags.DEFINE_string("data", None, "")',
+     'tf.compat.v1.flags.DEFINE_string("data", None, "")'),
+    ("import tensorflow as tf", "FLAGS = tf.app.flags.FLAGS",
+     "FLAGS = tf.compat.v1.app.flags.FLAGS"),
+    ("import tensorflow.compat.v1 as tf", "flags = tf.flags",
+     "flags = tf.flags"),
+])
+def test_tf_flags_become_compat_v1(header, before, after):
+    # absl's flags are still in TensorFlow 2, under tf.compat.v1 only.
+    code, result = migrate(header + "\n" + before + "\n")
+    assert after in code, code
+    assert not result.manual
+
+
+def test_tf_flags_program_runs(tmp_path):
+    # tf_upgrade_v2 reports tf.flags as removed; after pass 3 it is not.
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        flags = tf.flags
+        FLAGS = flags.FLAGS
+        flags.DEFINE_string("name", None, "Who to greet.")
+        tf.flags.DEFINE_integer("times", 1, "How often.")
+
+        def main(_):
+            print(" ".join(["hello " + FLAGS.name] * FLAGS.times))
+
+        if __name__ == "__main__":
+            flags.mark_flag_as_required("name")
+            tf.app.run()
+        """)})["m.py"]
+    assert not result.manual, result.manual
+    assert "flags = tf.compat.v1.flags" in code
+    path = tmp_path / "m.py"
+    path.write_text(code)
+    proc = subprocess.run([sys.executable, str(path), "--name=bert",
+                           "--times=2"], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "hello bert hello bert"
+
+
 CHILD = src("""
     import sys
     import numpy as np

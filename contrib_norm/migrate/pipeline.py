@@ -86,6 +86,9 @@ def _from_upgrade_messages(messages):
             # "Using member (tf.contrib.x) in deprecated module tf.contrib".
             if "in deprecated module tf.contrib." in text:
                 continue
+            # Pass 3 renames tf.flags to tf.compat.v1.flags.
+            if "in deprecated module tf.flags." in text:
+                continue
             issues.append(Issue(msg.line, "", "tf_upgrade_v2 error: " + text,
                                 MANUAL))
         else:
