@@ -207,6 +207,14 @@ def test_contrib_global_step_runs(tmp_path):
      "FLAGS = tf.compat.v1.app.flags.FLAGS"),
     ("import tensorflow.compat.v1 as tf", "flags = tf.flags",
      "flags = tf.flags"),
+    ("from tensorflow import flags", 'flags.DEFINE_string("data", None, "")',
+     'import tensorflow as tf\n'
+     'tf.compat.v1.flags.DEFINE_string("data", None, "")'),
+    ("import tensorflow as tf\nfrom tensorflow.app import flags",
+     "FLAGS = flags.FLAGS",
+     "import tensorflow as tf\nFLAGS = tf.compat.v1.app.flags.FLAGS"),
+    ("from tensorflow.compat.v1 import flags", "FLAGS = flags.FLAGS",
+     "from tensorflow.compat.v1 import flags\nFLAGS = flags.FLAGS"),
 ])
 def test_tf_flags_become_compat_v1(header, before, after):
     # absl's flags are still in TensorFlow 2, under tf.compat.v1 only.

@@ -337,13 +337,10 @@ def core_alias(name, head_path, canonical):
             + CORE_ALIASES[canonical])
 
 
-#: TF1 modules that TensorFlow 2 keeps under tf.compat.v1 only and that
-#: tf_upgrade_v2 reports as removed instead of renaming: absl's flags.
-V1_MODULES = (names.TF + ".flags", names.TF + ".app.flags")
-
-
 def v1_module(name, head_path, path):
-    """``tf.flags.X`` -> ``tf.compat.v1.flags.X`` (``tf.app.flags`` too).
+    """``tf.flags.X`` -> ``tf.compat.v1.flags.X`` (``tf.app.flags`` too):
+    absl's flags, which TensorFlow 2 keeps under tf.compat.v1 only and which
+    tf_upgrade_v2 reports as removed instead of renaming.
 
     Args:
         name: The ``ast.Name`` the use starts with (``tf``).
@@ -353,9 +350,6 @@ def v1_module(name, head_path, path):
     Returns:
         The new spelling of the use, or None.
     """
-    if head_path != names.TF:
+    if head_path != names.TF or not names.is_tf_flags(path):
         return None
-    for module in V1_MODULES:
-        if path == module or path.startswith(module + "."):
-            return name.id + ".compat.v1" + path[len(names.TF):]
-    return None
+    return name.id + ".compat.v1" + path[len(names.TF):]
