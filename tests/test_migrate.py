@@ -1060,3 +1060,17 @@ def test_unlogged_tf_upgrade_v2_import_change_is_reported():
     assert (1, "import tensorflow.compat.v1 as tf -> import tensorflow as tf") \
         in described
     assert sum(line == 2 for line, _ in described) == 1  # logged once only
+
+
+def test_parenthesized_contrib_use_is_not_reported_twice():
+    # tf_upgrade_v2 names it "(tf.contrib.layers.layer_norm)"; pass 3
+    # converts it, so its "cannot be converted" error is no manual work.
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        x = tf.placeholder(tf.float32, [None, 4])
+        y = (tf.contrib.layers.layer_norm)(x)
+        z = (tf.contrib.layers.maxout)(x, 2)
+        """)})["m.py"]
+    assert "y = (contrib_norm.layers.layer_norm)(x)" in code
+    assert [(i.line, i.symbol) for i in result.manual] == [
+        (4, "tf.contrib.layers.maxout")]

@@ -198,6 +198,58 @@ def test_contrib_global_step_runs(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
+@pytest.mark.parametrize("header, before, after", [
+    ("import tensorflow as tf", "flags = tf.flags",
+     "flags = tf.compat.v1.flags"),
+    ("import tensorflow as tf", 'tf.flags.DEFINE_string("data", None, "")',
+     'tf.compat.v1.flags.DEFINE_string("data", None, "")'),
+    ("import tensorflow as tf", "FLAGS = tf.app.flags.FLAGS",
+     "FLAGS = tf.compat.v1.app.flags.FLAGS"),
+    ("import tensorflow.compat.v1 as tf", "flags = tf.flags",
+     "flags = tf.flags"),
+    ("from tensorflow import flags", 'flags.DEFINE_string("data", None, "")',
+     'import tensorflow as tf\n'
+     'tf.compat.v1.flags.DEFINE_string("data", None, "")'),
+    ("import tensorflow as tf\nfrom tensorflow.app import flags",
+     "FLAGS = flags.FLAGS",
+     "import tensorflow as tf\nFLAGS = tf.compat.v1.app.flags.FLAGS"),
+    ("from tensorflow.compat.v1 import flags", "FLAGS = flags.FLAGS",
+     "from tensorflow.compat.v1 import flags\nFLAGS = flags.FLAGS"),
+])
+def test_tf_flags_become_compat_v1(header, before, after):
+    # absl's flags are still in TensorFlow 2, under tf.compat.v1 only.
+    code, result = migrate(header + "\n" + before + "\n")
+    assert after in code, code
+    assert not result.manual
+
+
+def test_tf_flags_program_runs(tmp_path):
+    # tf_upgrade_v2 reports tf.flags as removed; after pass 3 it is not.
+    code, result = migrate_sources({"m.py": src("""
+        import tensorflow as tf
+        flags = tf.flags
+        FLAGS = flags.FLAGS
+        flags.DEFINE_string("name", None, "Who to greet.")
+        tf.flags.DEFINE_integer("times", 1, "How often.")
+
+        def main(_):
+            print(" ".join(["hello " + FLAGS.name] * FLAGS.times))
+
+        if __name__ == "__main__":
+            flags.mark_flag_as_required("name")
+            tf.app.run()
+        """)})["m.py"]
+    assert not result.manual, result.manual
+    assert "flags = tf.compat.v1.flags" in code
+    path = tmp_path / "m.py"
+    path.write_text(code)
+    proc = subprocess.run([sys.executable, str(path), "--name=bert",
+                           "--times=2"], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "hello bert hello bert"
+
+
 CHILD = src("""
     import sys
     import numpy as np
@@ -346,6 +398,9 @@ from contrib_norm.migrate import hints  # noqa: E402
     ("seq2seq.BasicDecoder", "tensorflow_addons"),
     ("lookup.index_table_from_tensor", "tf.lookup"),
     ("rnn.LayerNormBasicLSTMCell", "layer normalization"),
+    ("metrics.f1_score", "tf.compat.v1.metrics.precision"),
+    ("tpu.TPUEstimator", "tf.compat.v1.estimator.tpu"),
+    ("tpu.InputPipelineConfig.PER_HOST_V2", "TensorFlow 2.15 only"),
 ])
 def test_hint_is_concrete(path, expected):
     hint = hints.hint_for("tensorflow.contrib." + path)
@@ -363,6 +418,31 @@ def test_hint_for_slim_part_reaches_the_report():
     [issue] = result.manual
     assert issue.symbol == "tf.contrib.slim.model_analyzer.analyze_vars"
     assert "tf.compat.v1.trainable_variables()" in issue.hint
+
+
+def test_hints_for_a_tpu_estimator_program():
+    # BERT-era fine-tuning code: TPUEstimator, contrib metrics.
+    _, result = migrate("""
+        import tensorflow as tf
+        def model_fn(features, labels, mode, params):
+            f1, update = tf.contrib.metrics.f1_score(labels, features)
+            return tf.contrib.tpu.TPUEstimatorSpec(mode=mode, loss=f1)
+        per_host = tf.contrib.tpu.InputPipelineConfig.PER_HOST_V2
+        run_config = tf.contrib.tpu.RunConfig(
+            tpu_config=tf.contrib.tpu.TPUConfig(
+                per_host_input_for_training=per_host))
+        estimator = tf.contrib.tpu.TPUEstimator(
+            use_tpu=False, model_fn=model_fn, config=run_config)
+        """, upgrade=True)
+    hints_by_symbol = {issue.symbol: issue.hint for issue in result.manual}
+    assert "tf.compat.v1.metrics.precision" in hints_by_symbol.pop(
+        "tf.contrib.metrics.f1_score")
+    assert sorted(hints_by_symbol) == [
+        "tf.contrib.tpu.InputPipelineConfig.PER_HOST_V2",
+        "tf.contrib.tpu.RunConfig", "tf.contrib.tpu.TPUConfig",
+        "tf.contrib.tpu.TPUEstimator", "tf.contrib.tpu.TPUEstimatorSpec"]
+    for hint in hints_by_symbol.values():
+        assert "tf.compat.v1.estimator.tpu.<same name>" in hint, hint
 
 
 

@@ -41,6 +41,42 @@ _SLIM_TRAINING = ("replace slim.%s by tf.compat.v1.losses, a "
                   "tf.compat.v1.train optimizer and a tf.compat.v1.Session "
                   "loop")
 
+# Single names of other tf.contrib submodules.
+_NAMES = {
+    "training.HParams": "keep the values in a types.SimpleNamespace "
+                        "(HParams(lr=0.1).lr -> SimpleNamespace(lr=0.1).lr) "
+                        "or a dict; HParams.parse() of a string has no core "
+                        "equivalent",
+    "metrics.f1_score": "tf.compat.v1.metrics has no f1_score: compute "
+                        "2 * p * r / (p + r) from tf.compat.v1.metrics."
+                        "precision and recall (labels first), or use "
+                        "tf.keras.metrics.F1Score (contrib's took the best "
+                        "F1 over num_thresholds thresholds)",
+}
+
+_TFP = "use TensorFlow Probability (tfp.distributions)"
+
+# Whole tf.contrib submodules, with the API that replaces them.
+_SUBMODULES = {
+    "lookup": "use tf.lookup (StaticHashTable, StaticVocabularyTable, "
+              "KeyValueTensorInitializer, TextFileInitializer)",
+    "rnn": "use tf.compat.v1.nn.rnn_cell.* (%s) or keras.layers.LSTMCell/"
+           "GRUCell with keras.layers.RNN" % LEGACY_KERAS,
+    "data": "use tf.data / tf.data.experimental",
+    "distributions": _TFP,
+    "bayesflow": _TFP,
+    "opt": "use a tf.compat.v1.train or keras optimizer",
+    "summary": "use tf.summary (TF2) or tf.compat.v1.summary",
+    "training": "use tf.compat.v1.train / tf.data equivalents",
+    "learn": "use tf.estimator or keras",
+    "nn": "use tf.nn equivalents",
+    "tpu": "TPUEstimator, TPUEstimatorSpec, RunConfig, TPUConfig and "
+           "InputPipelineConfig are tf.compat.v1.estimator.tpu.<same name> "
+           "on TensorFlow 2.15 only (TensorFlow 2.16 removed tf.estimator: "
+           "there, build the model_fn's graph yourself and train it in a "
+           "tf.compat.v1.Session loop); other names are in tf.compat.v1.tpu",
+}
+
 _DEFAULT = ("tf.contrib was removed in TensorFlow 2 and has no automatic "
             "replacement: find an equivalent in core TensorFlow or Keras "
             "(the tf-slim package imports on TensorFlow 2.21, but its "
@@ -79,10 +115,6 @@ def hint_for(canonical_path):
     if sub == "framework":
         return ("no contrib_norm replacement; see migration_guide/README.md "
                 "for the core TensorFlow equivalents")
-    if sub == "training" and leaf == "HParams":
-        return ("keep the values in a types.SimpleNamespace (HParams(lr=0.1)"
-                ".lr -> SimpleNamespace(lr=0.1).lr) or a dict; "
-                "HParams.parse() of a string has no core equivalent")
     if sub == "metrics" and leaf.startswith("streaming_"):
         return ("use tf.compat.v1.metrics.%s, which takes labels first and "
                 "predictions second (streaming_* took predictions first): "
@@ -92,32 +124,12 @@ def hint_for(canonical_path):
                 "functions (it is unmaintained; pin a version that supports "
                 "your TensorFlow), or write them with core TensorFlow"
                 % ("text" if sub == "crf" else "seq2seq"))
-    if sub == "lookup":
-        return ("use tf.lookup (StaticHashTable, StaticVocabularyTable, "
-                "KeyValueTensorInitializer, TextFileInitializer)")
     if sub == "rnn" and leaf.startswith("LayerNorm"):
         return ("no core cell applies layer normalization to the gates: "
                 "tf.compat.v1.nn.rnn_cell.LSTMCell (%s) drops it; keep it "
                 "with a custom cell that applies contrib_norm.layers.layer_norm "
                 "to each gate and the new cell state" % LEGACY_KERAS)
-    if sub == "rnn":
-        return ("use tf.compat.v1.nn.rnn_cell.* (%s) or keras.layers.LSTMCell/"
-                "GRUCell with keras.layers.RNN" % LEGACY_KERAS)
-    if sub == "data":
-        return "use tf.data / tf.data.experimental"
-    if sub in ("distributions", "bayesflow"):
-        return "use TensorFlow Probability (tfp.distributions)"
-    if sub == "opt":
-        return "use a tf.compat.v1.train or keras optimizer"
-    if sub == "summary":
-        return "use tf.summary (TF2) or tf.compat.v1.summary"
-    if sub == "training":
-        return "use tf.compat.v1.train / tf.data equivalents"
-    if sub == "learn":
-        return "use tf.estimator or keras"
-    if sub == "nn":
-        return "use tf.nn equivalents"
-    return _DEFAULT
+    return _NAMES.get(sub + "." + leaf, _SUBMODULES.get(sub, _DEFAULT))
 
 
 def display(canonical_path):

@@ -22,6 +22,9 @@
   static output shape, which TF1 GAN code reads
   (``tf.reshape(deconv, deconv.get_shape())``); TensorFlow 2 leaves the
   batch dimension unknown.
+* ``tf.flags`` and ``tf.app.flags`` (absl's flags) are still in TensorFlow
+  2 as ``tf.compat.v1.flags`` and ``tf.compat.v1.app.flags``; tf_upgrade_v2
+  reports them as removed instead of renaming them.
 * ``tensorflow.examples.tutorials`` (the MNIST reader of TF1's tutorials)
   is gone from TensorFlow 2: its imports are reported as manual work.
 
@@ -332,3 +335,21 @@ def core_alias(name, head_path, canonical):
         return None
     return (name.id + (".compat.v1" if head_path == names.TF else "")
             + CORE_ALIASES[canonical])
+
+
+def v1_module(name, head_path, path):
+    """``tf.flags.X`` -> ``tf.compat.v1.flags.X`` (``tf.app.flags`` too):
+    absl's flags, which TensorFlow 2 keeps under tf.compat.v1 only and which
+    tf_upgrade_v2 reports as removed instead of renaming.
+
+    Args:
+        name: The ``ast.Name`` the use starts with (``tf``).
+        head_path: What that name is bound to; only ``tensorflow`` counts.
+        path: The use's path (``tensorflow.flags.DEFINE_string``).
+
+    Returns:
+        The new spelling of the use, or None.
+    """
+    if head_path != names.TF or not names.is_tf_flags(path):
+        return None
+    return name.id + ".compat.v1" + path[len(names.TF):]

@@ -15,6 +15,8 @@ TF = "tensorflow"
 TF_COMPAT_V1 = "tensorflow.compat.v1"
 CONTRIB = "tensorflow.contrib"
 LAYERS = "tensorflow.layers"
+#: absl's flags, which TensorFlow 2 keeps under tf.compat.v1 only.
+FLAGS_MODULES = ("tensorflow.flags", "tensorflow.app.flags")
 
 # tf.contrib.layers names that tf_upgrade_v2 turns into Keras stand-ins
 # (tf.keras.regularizers.l2, VarianceScaling) -> the tf.contrib.layers
@@ -134,6 +136,19 @@ def is_tf_layers(path):
         A bool.
     """
     return _is_under(path, LAYERS)
+
+
+def is_tf_flags(path):
+    """Whether a dotted path is ``tensorflow.flags`` or ``tensorflow.app.flags``
+    or below them.
+
+    Args:
+        path: A dotted path, or None.
+
+    Returns:
+        A bool.
+    """
+    return any(_is_under(path, root) for root in FLAGS_MODULES)
 
 
 def outer_chain(node, parents):

@@ -82,7 +82,12 @@ def _from_upgrade_messages(messages):
                 changes.append(Change(msg.line, "", "", UPGRADE_V2, text=text))
         elif msg.level == "ERROR":
             # Contrib uses are re-scanned after pass 3; don't repeat them.
-            if "Using member tf.contrib" in text:
+            # It names a parenthesized use with its parentheses:
+            # "Using member (tf.contrib.x) in deprecated module tf.contrib".
+            if "in deprecated module tf.contrib." in text:
+                continue
+            # Pass 3 renames tf.flags to tf.compat.v1.flags.
+            if "in deprecated module tf.flags." in text:
                 continue
             issues.append(Issue(msg.line, "", "tf_upgrade_v2 error: " + text,
                                 MANUAL))

@@ -171,6 +171,7 @@ class _Rewriter:
             _rename_l_keyword(self.editor, self.resolver.parents.get(chain),
                               chain, _REGULARIZER_KEYWORD[canon], self.changes)
         core = idioms.core_alias(name, head_path, canon)
+        v1_module = idioms.v1_module(name, head_path, path)
         if canon in CONTRIB_NORM_MAP:
             self.replace(chain, old_text, CONTRIB_NORM_MAP[canon])
             self.triggers.append(chain)
@@ -180,6 +181,8 @@ class _Rewriter:
             self.replace(chain, old_text, core)
             self.graph = True
             self.triggers.append(chain)
+        elif v1_module is not None:
+            self.replace(chain, old_text, v1_module)
         elif path in _KERAS3_TO_CORE and head_path in (names.TF,
                                                        names.TF_COMPAT_V1):
             new_text = name.id + (

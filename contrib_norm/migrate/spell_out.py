@@ -15,6 +15,8 @@ Imports from ``tf.layers`` (``from tensorflow.compat.v1.layers import
 batch_normalization``) are spelled out the same way, as ``tf.layers.<name>``
 or ``tf.compat.v1.layers.<name>``: the module ``tensorflow.layers`` is gone in
 TensorFlow 2, and spelled out, tf_upgrade_v2 and pass 3 convert the uses.
+So are imports of absl's flags (``from tensorflow import flags``), which
+TensorFlow 2 keeps as ``tf.compat.v1.flags`` only: pass 3 renames them.
 """
 
 import ast
@@ -47,24 +49,27 @@ class PassOutput:
     tf_alias: Optional[str] = None
 
 
-def _spelled_out(canon):
-    """Whether imports of the canonical path `canon` are spelled out."""
-    return names.is_contrib(canon) or names.is_tf_layers(canon)
+def _spelled_out(path):
+    """Whether imports of the dotted `path` are spelled out (absl's flags
+    only where TensorFlow 2 lacks them: not under tf.compat.v1)."""
+    canon = names.canonical(path)
+    return (names.is_contrib(canon) or names.is_tf_layers(canon)
+            or names.is_tf_flags(path))
 
 
 def _spelled_out_aliases(stmt):
-    """(alias, bound_name) pairs of an import statement that import tf.contrib
-    or tf.layers (see the module docstring)."""
+    """(alias, bound_name) pairs of an import statement that import tf.contrib,
+    tf.layers or tf.flags (see the module docstring)."""
     found = []
     if type(stmt) is ast.Import:
         for alias in stmt.names:
-            if _spelled_out(names.canonical(alias.name)):
+            if _spelled_out(alias.name):
                 found.append((alias, alias.asname or alias.name.split(".")[0]))
         return found
     module = names.from_module(stmt)
     if module is not None:
         for alias in stmt.names:
-            if _spelled_out(names.canonical(module + "." + alias.name)):
+            if _spelled_out(module + "." + alias.name):
                 found.append((alias, alias.asname or alias.name))
     return found
 
@@ -117,7 +122,8 @@ def _alias_assignments(resolver):
 
 def _contrib_chains(resolver, tf_name, tf_path):
     """Every chain that resolves into tf.contrib, and those that resolve into
-    tf.layers through a name imported from it, with their spelled-out text.
+    tf.layers or tf.flags through a name imported from it, with their
+    spelled-out text.
 
     Returns:
         ``(chains, handled)``: ``[(chain, new_text)]`` and the head Names
@@ -130,8 +136,8 @@ def _contrib_chains(resolver, tf_name, tf_path):
             handled.add(name)
             chains.append(
                 (chain, tf_name + names.normalize_contrib(canon)[len(names.TF):]))
-        elif names.is_tf_layers(canon) and resolver.name_path(name) not in (
-                names.TF, names.TF_COMPAT_V1):
+        elif (names.is_tf_layers(canon) or names.is_tf_flags(path)) and \
+                resolver.name_path(name) not in (names.TF, names.TF_COMPAT_V1):
             handled.add(name)
             spelled = path if tf_path == names.TF else canon
             chains.append((chain, tf_name + spelled[len(names.TF):]))
