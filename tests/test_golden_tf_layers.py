@@ -35,22 +35,8 @@ def test_every_function_family_is_covered():
     }  # fmt: skip
 
 
-# TensorFlow 2.15's CPU max-pool gradient for NCHW (a oneDNN kernel there)
-# comes out wrong for this case once test_golden_contrib_hosts'
-# hc_max_pool2d_same_stride, an NHWC max pool with the same output shape,
-# ran in the same process. Both layers are one tf.nn.max_pool2d call and
-# keep no state; the case passes in a process of its own (`pytest
-# tests/test_golden_tf_layers.py`), and on TensorFlow 2.16+ in any order.
-_ORDER_DEPENDENT_ON_TF215 = {"hl_max_pooling2d_channels_first"}
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_golden_case(case):
-    import tensorflow as tf  # pylint: disable=import-outside-toplevel
-    if (case["id"] in _ORDER_DEPENDENT_ON_TF215
-            and tf.__version__.startswith("2.15.")):
-        pytest.skip("TensorFlow 2.15's NCHW max-pool gradient depends on "
-                    "earlier pools in the process; see the comment above")
     golden_tf_layers_harness.check_case(case, MODULES)
 
 

@@ -47,22 +47,11 @@ def test_aliases_are_the_legacy_ones(oracle):
     assert ours == oracle["aliases"]
 
 
-# TensorFlow 2.15's CPU max-pool gradient for channels-first inputs (a oneDNN
-# kernel there) is not reliable: under load, in a process that ran other
-# pools, it differs between two calls of the same op (seen once in CI, 4.9 in
-# dx for max_pooling1d_first; see also tests/test_golden_tf_layers.py). Both
-# sides of these pairs are one tf.nn max-pool call, so on 2.15 only their
-# outputs are compared; on TensorFlow 2.16+ the gradients are compared too.
-_NCHW_MAX_POOL_GRADIENT = {"max_pooling1d_first", "max_pooling3d_first"}
-
-
 def test_outputs_and_gradients_match(oracle):
     assert len(oracle["pairs"]) == 17
-    tf215 = tf.__version__.startswith("2.15.")
     for name, pair in oracle["pairs"].items():
         assert pair["y"] <= 1e-5, (name, pair)
-        if not (tf215 and name in _NCHW_MAX_POOL_GRADIENT):
-            assert pair["dx"] <= 1e-4, (name, pair)
+        assert pair["dx"] <= 1e-4, (name, pair)
 
 
 def test_static_shapes_and_variables_match(oracle):

@@ -4,6 +4,7 @@ avg_pool3d and pool, as TensorFlow 1.x had them."""
 import tensorflow as tf
 
 from contrib_norm._core import host
+from contrib_norm._core import pooling as pooling_lib
 from contrib_norm._core import variables as variables_lib
 from contrib_norm._core.data_format import validate_data_format
 from contrib_norm.framework.arg_scope import add_arg_scope
@@ -137,9 +138,9 @@ def _pool(
     kind, inputs, kernel_size, stride, padding, data_format,
     outputs_collections, scope,
 ):
-    """Pooling of `kind` (one of `_MAX_2D` ...): 2-D pooling in the given
-    layout, 3-D pooling channels last (a channels-first input is transposed
-    there and back, as TF1 did)."""
+    """Pooling of `kind` (one of `_MAX_2D` ...): channels last, or channels
+    first through `_core.pooling` (3-D pooling, and 2-D pooling without a
+    GPU, transposed to channels last and back)."""
     pool_fn, default_scope, op_name = kind
     with tf.compat.v1.name_scope(scope, default_scope, [inputs]) as sc:
         inputs = tf.convert_to_tensor(inputs)
@@ -153,19 +154,20 @@ def _pool(
         kernel_size = host.positive_ints(kernel_size, spatial, "kernel_size")
         stride = host.positive_ints(stride, spatial, "stride")
         padding = host.padding(padding)
-        transposed = rank == 5 and data_format.startswith("NC")
-        if transposed:
-            inputs = tf.transpose(inputs, [0, 2, 3, 4, 1])
-            data_format = "NDHWC"
         if data_format.startswith("NC"):
-            window, strides = (1, 1) + kernel_size, (1, 1) + stride
+            # Channels last without a GPU (see `_core.pooling`).
+            outputs = pooling_lib.channels_first_pool(
+                pool_fn, inputs, kernel_size, stride, padding, op_name
+            )
         else:
-            window, strides = (1,) + kernel_size + (1,), (1,) + stride + (1,)
-        outputs = pool_fn(
-            inputs, window, strides, padding, data_format=data_format, name=op_name
-        )
-        if transposed:
-            outputs = tf.transpose(outputs, [0, 4, 1, 2, 3])
+            outputs = pool_fn(
+                inputs,
+                (1,) + kernel_size + (1,),
+                (1,) + stride + (1,),
+                padding,
+                data_format=data_format,
+                name=op_name,
+            )
     return variables_lib.collect_named_outputs(outputs_collections, sc, outputs)
 
 

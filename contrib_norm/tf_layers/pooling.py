@@ -9,14 +9,16 @@ and `strides` is required.
 
 import tensorflow as tf
 
+from contrib_norm._core import pooling as pooling_lib
 from contrib_norm.tf_layers import arguments
 from contrib_norm.tf_layers import base
 
+# (mode, spatial rank) -> the tf.nn pool and its op's name in TF1's graphs.
 _POOL_FUNCTIONS = {
-    ("max", 2): tf.nn.max_pool2d,
-    ("avg", 2): tf.nn.avg_pool2d,
-    ("max", 3): tf.nn.max_pool3d,
-    ("avg", 3): tf.nn.avg_pool3d,
+    ("max", 2): (tf.nn.max_pool2d, "MaxPool"),
+    ("avg", 2): (tf.nn.avg_pool2d, "AvgPool"),
+    ("max", 3): (tf.nn.max_pool3d, "MaxPool3D"),
+    ("avg", 3): (tf.nn.avg_pool3d, "AvgPool3D"),
 }
 
 
@@ -64,33 +66,26 @@ class _Pooling(base.Layer):
                 tf.expand_dims(inputs, axis),
                 self.pool_size + (1,),
                 self.strides + (1,),
-                "NCHW" if channels_first else "NHWC",
+                channels_first,
             )
             return tf.squeeze(outputs, axis)
-        if self._rank == 3 and channels_first:
-            # 3-D pooling is channels-last only on some devices (as in TF1).
-            outputs = self._pool(
-                tf.transpose(inputs, (0, 2, 3, 4, 1)),
-                self.pool_size,
-                self.strides,
-                "NDHWC",
-            )
-            return tf.transpose(outputs, (0, 4, 1, 2, 3))
-        return self._pool(
-            inputs,
-            self.pool_size,
-            self.strides,
-            arguments.tf_data_format(self.data_format, self._rank),
-        )
+        return self._pool(inputs, self.pool_size, self.strides, channels_first)
 
-    def _pool(self, inputs, window, strides, tf_format):
-        pool = _POOL_FUNCTIONS[(self._mode, len(window))]
+    def _pool(self, inputs, window, strides, channels_first):
+        pool, op_name = _POOL_FUNCTIONS[(self._mode, len(window))]
+        padding = self.padding.upper()
+        if channels_first:
+            # Channels last without a GPU (see `_core.pooling`).
+            return pooling_lib.channels_first_pool(
+                pool, inputs, window, strides, padding, op_name
+            )
         return pool(
             inputs,
             ksize=list(window),
             strides=list(strides),
-            padding=self.padding.upper(),
-            data_format=tf_format,
+            padding=padding,
+            data_format="NHWC" if len(window) == 2 else "NDHWC",
+            name=op_name,
         )
 
     def compute_output_shape(self, input_shape):
