@@ -485,6 +485,15 @@ def compose_transforms(scale, offset, then_scale, then_offset):
     return scale, offset
 
 
+def adjustment_transform(adjustment, x, training, arg_name="is_training"):
+    """The `(scale, offset)` of an `adjustment` function of `x`'s dynamic
+    shape in training, `(1, 0)` otherwise; in `x`'s (compute) dtype, so that
+    adjustments written for float32 (tf.ones, tf.random.uniform, ...) also
+    serve float64 inputs."""
+    scale, offset = (tf.cast(t, x.dtype) for t in adjustment(tf.shape(x)))
+    return only_in_training(training, scale, offset, arg_name=arg_name)
+
+
 def only_in_training(training, scale, offset, arg_name="is_training"):
     """(scale, offset) in training, (1, 0) otherwise (a cond if dynamic)."""
     return (

@@ -428,10 +428,7 @@ def _training_statistics(options, path, statistics, x, moments):
     is_training = options.is_training
     adjustment = renorm = None
     if options.adjustment is not None:
-        adjustment = engine.only_in_training(
-            is_training,
-            *(tf.cast(t, x.dtype) for t in options.adjustment(tf.shape(x))),
-        )
+        adjustment = engine.adjustment_transform(options.adjustment, x, is_training)
     if options.renorm:
         r, d, mean, variance = engine.renorm_correction(
             statistics,

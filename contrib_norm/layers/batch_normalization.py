@@ -482,17 +482,12 @@ class BatchNormalization(legacy_layer.LegacyLayer):
             mean, variance = self.moving_mean, self.moving_variance
         else:
             if self.adjustment:
-                # In the compute dtype: adjustments written for float32
-                # (tf.ones, tf.random.uniform, ...) also serve float64 inputs.
-                adj_scale, adj_bias = (
-                    tf.cast(t, inputs.dtype)
-                    for t in self.adjustment(tf.shape(inputs))
-                )
-                adj_scale, adj_bias = engine.only_in_training(
-                    training, adj_scale, adj_bias, arg_name="training"
-                )
                 scale, offset = engine.compose_transforms(
-                    adj_scale, adj_bias, scale, offset
+                    *engine.adjustment_transform(
+                        self.adjustment, inputs, training, arg_name="training"
+                    ),
+                    scale,
+                    offset,
                 )
             keep_dims = self.virtual_batch_size is not None or len(self.axis) > 1
             batch_mean, batch_variance = moments_lib.moments(
