@@ -832,6 +832,41 @@ def test_disable_eager_not_repeated(present):
     assert rewrite(code).code == code
 
 
+def test_disable_eager_precedes_module_level_tf_call_between_imports():
+    # CycleGAN's main.py: TF1 set the graph's seed there; run before
+    # disable_eager_execution(), it sets the eager seed and the graph has none.
+    out = rewrite(src("""
+        import os
+        import tensorflow as tf
+        tf.compat.v1.set_random_seed(19)
+        from model import build
+        import numpy as np
+        np.random.seed(1)
+
+        def main():
+            with tf.compat.v1.Session() as sess:
+                build(sess)
+        """))
+    assert body_lines(out.code)[:6] == [
+        "import os", "import tensorflow as tf",
+        "tf.compat.v1.disable_eager_execution()",
+        "tf.compat.v1.set_random_seed(19)", "from model import build",
+        "import numpy as np"]
+
+
+def test_disable_eager_after_imports_when_only_other_calls_precede_them():
+    out = rewrite(src("""
+        import tensorflow as tf
+        import numpy as np
+        np.random.seed(1)
+        x = tf.float32
+        import os
+        sess = tf.compat.v1.Session()
+        """))
+    assert body_lines(out.code)[4:6] == [
+        "import os", "tf.compat.v1.disable_eager_execution()"]
+
+
 def test_disable_eager_not_inserted_for_eager_code():
     code = "import tensorflow as tf\ny = tf.reduce_sum(tf.ones([3]))\n"
     assert rewrite(code).code == code

@@ -130,6 +130,12 @@ def _top_level_index(node, resolver, body_index):
         current = parent
 
 
+def _is_called(chain, resolver):
+    """Whether ``chain`` (a TensorFlow name) is the function of a call."""
+    call = resolver.parents.get(chain)
+    return type(call) is ast.Call and call.func is chain
+
+
 class _Rewriter:
     """Pass 3 over one module: the edits, changes and issues it collects."""
 
@@ -167,6 +173,11 @@ class _Rewriter:
             self.triggers.append(chain)
         if canon in _DISABLERS:
             self.has_disabler = True
+        elif path.startswith(names.TF + ".") and \
+                _is_called(chain, self.resolver):
+            # TF1 ran it in graph mode (tf.set_random_seed between imports
+            # sets the graph's seed; run eagerly, it is lost)
+            self.triggers.append(chain)
         if canon in _REGULARIZER_KEYWORD:
             _rename_l_keyword(self.editor, self.resolver.parents.get(chain),
                               chain, _REGULARIZER_KEYWORD[canon], self.changes)
