@@ -832,6 +832,105 @@ def test_disable_eager_not_repeated(present):
     assert rewrite(code).code == code
 
 
+def test_disable_eager_precedes_module_level_tf_call_between_imports():
+    # CycleGAN's main.py: TF1 set the graph's seed there; run before
+    # disable_eager_execution(), it sets the eager seed and the graph has none.
+    out = rewrite(src("""
+        import os
+        import tensorflow as tf
+        tf.compat.v1.set_random_seed(19)
+        from model import build
+        import numpy as np
+        np.random.seed(1)
+
+        def main():
+            with tf.compat.v1.Session() as sess:
+                build(sess)
+        """))
+    assert body_lines(out.code)[:6] == [
+        "import os", "import tensorflow as tf",
+        "tf.compat.v1.disable_eager_execution()",
+        "tf.compat.v1.set_random_seed(19)", "from model import build",
+        "import numpy as np"]
+
+
+def test_disable_eager_after_imports_when_only_other_calls_precede_them():
+    out = rewrite(src("""
+        import tensorflow as tf
+        import numpy as np
+        np.random.seed(1)
+        x = tf.float32
+        import os
+        sess = tf.compat.v1.Session()
+        """))
+    assert body_lines(out.code)[4:6] == [
+        "import os", "tf.compat.v1.disable_eager_execution()"]
+
+
+def test_control_flow_v1_for_import_meta_graph():
+    out = rewrite(src("""
+        import tensorflow as tf
+
+        def resume(sess, path):
+            restore = tf.compat.v1.train.import_meta_graph(path + ".meta")
+            restore.restore(sess, path)
+        """))
+    assert body_lines(out.code)[:3] == [
+        "import tensorflow as tf", "tf.compat.v1.disable_eager_execution()",
+        "tf.compat.v1.disable_control_flow_v2()"]
+    added = [c.new for c in out.changes if c.line is None]
+    assert added == ["tf.compat.v1.disable_eager_execution()",
+                     "tf.compat.v1.disable_control_flow_v2()"]
+
+
+@pytest.mark.parametrize("present, added", [
+    ("tf.compat.v1.disable_v2_behavior()", []),
+    ("tf.compat.v1.disable_control_flow_v2()",
+     ["tf.compat.v1.disable_eager_execution()"]),
+    ("tf.compat.v1.disable_eager_execution()",
+     ["tf.compat.v1.disable_control_flow_v2()"]),
+])
+def test_control_flow_v1_not_repeated(present, added):
+    code = ("import tensorflow as tf\n%s\n"
+            "r = tf.compat.v1.train.import_meta_graph('m.meta')\n" % present)
+    out = rewrite(code)
+    assert [c.new for c in out.changes if c.line is None] == added
+    assert out.code.count(present) == 1
+
+
+_RESUME_PROGRAM = """
+import sys
+import tensorflow as tf
+
+def build():
+    x = tf.compat.v1.placeholder_with_default(tf.ones([2, 3]), [None, 3])
+    w = tf.compat.v1.get_variable("w", [3])
+    return tf.map_fn(lambda row: row * w, x)
+
+y = build()
+with tf.compat.v1.Session() as sess:
+    sess.run(tf.compat.v1.global_variables_initializer())
+    if sys.argv[1] == "save":
+        tf.compat.v1.train.Saver().save(sess, "./model")
+    else:  # resume as vanhuyz/CycleGAN-TensorFlow's train.py does
+        restore = tf.compat.v1.train.import_meta_graph("./model.meta")
+        restore.restore(sess, "./model")
+        print("resumed")
+"""
+
+
+def test_resume_through_import_meta_graph_runs(tmp_path):
+    # Under TF 2's control flow the re-imported map_fn functions clash with
+    # the ones the program built ("Cannot add function ... because a
+    # different function with the same name already exists").
+    (tmp_path / "train.py").write_text(rewrite(_RESUME_PROGRAM).code)
+    for step in ("save", "resume"):
+        proc = fresh_interpreter.run(["train.py", step], cwd=tmp_path,
+                                     timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip() == "resumed"
+
+
 def test_disable_eager_not_inserted_for_eager_code():
     code = "import tensorflow as tf\ny = tf.reduce_sum(tf.ones([3]))\n"
     assert rewrite(code).code == code

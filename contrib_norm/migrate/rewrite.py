@@ -26,7 +26,9 @@
   shape); imports of ``tensorflow.examples.tutorials`` are reported as
   manual work with a hint.
 * ``import contrib_norm`` and, in graph-building programs,
-  ``tf.compat.v1.disable_eager_execution()`` are added after the imports.
+  ``tf.compat.v1.disable_eager_execution()`` are added after the imports
+  (and ``tf.compat.v1.disable_control_flow_v2()`` where the file calls
+  ``import_meta_graph``).
 * Every other use of tf.contrib is left as is and reported with a hint.
 """
 
@@ -80,6 +82,14 @@ _REGULARIZER_KEYWORD = {
 _DISABLERS = frozenset({"tensorflow.disable_eager_execution",
                         "tensorflow.disable_v2_behavior"})
 
+#: Re-importing a meta graph into a graph that already holds the model (a
+#: TF1 way to resume training) fails under TF 2's control flow, whose
+#: functions clash by name ("Cannot add function 'map_while_cond_19' because
+#: a different function with the same name already exists"); TF 1.x's works.
+_CONTROL_FLOW_V1_APIS = frozenset({"tensorflow.train.import_meta_graph"})
+_CONTROL_FLOW_DISABLERS = frozenset({"tensorflow.disable_control_flow_v2",
+                                     "tensorflow.disable_v2_behavior"})
+
 # A name that runs only with legacy Keras is manual work (exit status 1):
 # under TensorFlow's default Keras 3 the migrated program would stop there.
 _KERAS3_NOTE = ("not available under Keras 3 (TensorFlow's default): install "
@@ -130,6 +140,12 @@ def _top_level_index(node, resolver, body_index):
         current = parent
 
 
+def _is_called(chain, resolver):
+    """Whether ``chain`` (a TensorFlow name) is the function of a call."""
+    call = resolver.parents.get(chain)
+    return type(call) is ast.Call and call.func is chain
+
+
 class _Rewriter:
     """Pass 3 over one module: the edits, changes and issues it collects."""
 
@@ -142,6 +158,8 @@ class _Rewriter:
         self.triggers = []  # nodes whose statement must follow the new lines
         self.graph = False
         self.has_disabler = False
+        self.control_flow_v1 = False  # disable_control_flow_v2() needed
+        self.has_control_flow_disabler = False
         self._seen_issues = set()
 
     def add_issue(self, line, symbol, hint, kind):
@@ -162,11 +180,18 @@ class _Rewriter:
             canon = names.normalize_contrib(canon)
         old_text = names.dotted_name(chain)
         head_path = self.resolver.name_path(name)
-        if canon in GRAPH_APIS:
+        if canon in GRAPH_APIS or canon in _CONTROL_FLOW_V1_APIS:
             self.graph = True
             self.triggers.append(chain)
+        self.control_flow_v1 |= canon in _CONTROL_FLOW_V1_APIS
+        self.has_control_flow_disabler |= canon in _CONTROL_FLOW_DISABLERS
         if canon in _DISABLERS:
             self.has_disabler = True
+        elif path.startswith(names.TF + ".") and \
+                _is_called(chain, self.resolver):
+            # TF1 ran it in graph mode (tf.set_random_seed between imports
+            # sets the graph's seed; run eagerly, it is lost)
+            self.triggers.append(chain)
         if canon in _REGULARIZER_KEYWORD:
             _rename_l_keyword(self.editor, self.resolver.parents.get(chain),
                               chain, _REGULARIZER_KEYWORD[canon], self.changes)
@@ -229,8 +254,12 @@ class _Rewriter:
         """Adds ``import contrib_norm`` and ``disable_eager_execution()``
         after the imports, before the first top-level use."""
         tree = self.tree
-        new_lines, tf_index = _lines_to_add(
-            tree, self.changes, self.graph and not self.has_disabler)
+        disablers = []
+        if self.graph and not self.has_disabler:
+            disablers.append("disable_eager_execution")
+        if self.control_flow_v1 and not self.has_control_flow_disabler:
+            disablers.append("disable_control_flow_v2")
+        new_lines, tf_index = _lines_to_add(tree, self.changes, disablers)
         if not new_lines:
             return
         body = tree.body
@@ -286,15 +315,18 @@ def _rename_l_keyword(editor, call, chain, keyword, changes):
                                   "%s(%s=...)" % (old_text, keyword), REWRITE))
 
 
-def _lines_to_add(tree, changes, disable_eager):
+def _lines_to_add(tree, changes, disablers):
     """The lines to insert after the imports, and the index of the top-level
-    statement that imports TensorFlow (they must follow it), or None."""
+    statement that imports TensorFlow (they must follow it), or None.
+
+    ``disablers`` names the ``tf.compat.v1`` functions to call
+    (``disable_eager_execution``, ``disable_control_flow_v2``)."""
     new_lines = []
     if any(c.new.startswith("contrib_norm.") for c in changes) \
             and not _binds_contrib_norm(tree):
         new_lines.append("import contrib_norm")
     tf_index = None
-    if disable_eager:
+    if disablers:
         tf_name, tf_path = names.preferred_tf_alias(tree)
         if tf_name is None:
             taken = names.module_level_names(tree)
@@ -310,5 +342,5 @@ def _lines_to_add(tree, changes, disable_eager):
                     tf_index = i
                     break
         prefix = tf_name + (".compat.v1" if tf_path == names.TF else "")
-        new_lines.append(prefix + ".disable_eager_execution()")
+        new_lines.extend("%s.%s()" % (prefix, d) for d in disablers)
     return new_lines, tf_index
