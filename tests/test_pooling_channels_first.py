@@ -33,41 +33,35 @@ def _reference(x, window, stride, reduce):
     return out
 
 
+# (module, function, window, data_format, input shape, NumPy reduction,
+# TF1's output name); every case pools with stride 2, VALID.
 CASES = [
-    ("max_pooling1d", lambda x: tf_layers.max_pooling1d(
-        x, 3, 2, data_format="channels_first"), (2, 3, 9), np.max,
+    (tf_layers, "max_pooling1d", 3, "channels_first", (2, 3, 9), np.max,
      "max_pooling1d/Squeeze:0"),
-    ("average_pooling1d", lambda x: tf_layers.average_pooling1d(
-        x, 3, 2, data_format="channels_first"), (2, 3, 9), np.mean,
+    (tf_layers, "average_pooling1d", 3, "channels_first", (2, 3, 9), np.mean,
      "average_pooling1d/Squeeze:0"),
-    ("max_pooling2d", lambda x: tf_layers.max_pooling2d(
-        x, 3, 2, data_format="channels_first"), (2, 3, 7, 7), np.max,
+    (tf_layers, "max_pooling2d", 3, "channels_first", (2, 3, 7, 7), np.max,
      "max_pooling2d/MaxPool:0"),
-    ("average_pooling2d", lambda x: tf_layers.average_pooling2d(
-        x, 3, 2, data_format="channels_first"), (2, 3, 7, 7), np.mean,
-     "average_pooling2d/AvgPool:0"),
-    ("max_pooling3d", lambda x: tf_layers.max_pooling3d(
-        x, 2, 2, data_format="channels_first"), (2, 3, 4, 4, 4), np.max,
+    (tf_layers, "average_pooling2d", 3, "channels_first", (2, 3, 7, 7),
+     np.mean, "average_pooling2d/AvgPool:0"),
+    (tf_layers, "max_pooling3d", 2, "channels_first", (2, 3, 4, 4, 4), np.max,
      "max_pooling3d/transpose_1:0"),
-    ("contrib max_pool2d", lambda x: layers.max_pool2d(
-        x, 3, 2, data_format="NCHW"), (2, 3, 7, 7), np.max,
+    (layers, "max_pool2d", 3, "NCHW", (2, 3, 7, 7), np.max,
      "MaxPool2D/MaxPool:0"),
-    ("contrib avg_pool2d", lambda x: layers.avg_pool2d(
-        x, 3, 2, data_format="NCHW"), (2, 3, 7, 7), np.mean,
+    (layers, "avg_pool2d", 3, "NCHW", (2, 3, 7, 7), np.mean,
      "AvgPool2D/AvgPool:0"),
-    ("contrib max_pool3d", lambda x: layers.max_pool3d(
-        x, 2, 2, data_format="NCDHW"), (2, 3, 4, 4, 4), np.max,
+    (layers, "max_pool3d", 2, "NCDHW", (2, 3, 4, 4, 4), np.max,
      "MaxPool3D/transpose_1:0"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("build,shape,reduce,name", [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
-def test_channels_first_pooling_runs_channels_last(build, shape, reduce, name):
+@pytest.mark.parametrize("case", CASES, ids=[c[1] for c in CASES])
+def test_channels_first_pooling_runs_channels_last(case):
+    module, function, window, data_format, shape, reduce, name = case
     x_value = np.random.RandomState(0).randn(*shape).astype(np.float32)
     with tf.Graph().as_default() as graph:
         x = tf.compat.v1.placeholder(tf.float32, shape)
-        y = build(x)
+        y = getattr(module, function)(x, window, 2, data_format=data_format)
         pools = [op for op in graph.get_operations() if "Pool" in op.type]
         assert pools and all(
             op.get_attr("data_format") in (b"NHWC", b"NDHWC") for op in pools)
@@ -75,7 +69,5 @@ def test_channels_first_pooling_runs_channels_last(build, shape, reduce, name):
         with tf.compat.v1.Session() as session:
             value = session.run(y, {x: x_value})
     spatial = len(shape) - 2
-    window = {2: 3, 1: 3, 3: 2}[spatial]
-    stride = 2
-    expected = _reference(x_value, (window,) * spatial, (stride,) * spatial, reduce)
+    expected = _reference(x_value, (window,) * spatial, (2,) * spatial, reduce)
     np.testing.assert_allclose(value, expected, rtol=1e-6, atol=1e-6)

@@ -462,25 +462,30 @@ class LayerVariables(object):
         return getattr(self._layer, name + "_initializer", None) or default
 
     def param(self, name, shape, dtype, initializer):
-        return self._layer.add_weight(
+        return self._weight(
             name,
             shape,
-            dtype=dtype,
-            initializer=initializer,
+            dtype,
+            initializer,
             regularizer=getattr(self._layer, name + "_regularizer", None),
             constraint=getattr(self._layer, name + "_constraint", None),
             trainable=True,
         )
 
     def statistic(self, name, shape, dtype, initializer):
-        return self._layer.add_weight(
+        return self._weight(
             name,
             shape,
-            dtype=dtype,
-            initializer=initializer,
+            dtype,
+            initializer,
             trainable=False,
             synchronization=tf.VariableSynchronization.ON_READ,
             aggregation=tf.VariableAggregation.MEAN,
+        )
+
+    def _weight(self, name, shape, dtype, initializer, **kwargs):
+        return self._layer.add_weight(
+            name, shape, dtype=dtype, initializer=initializer, **kwargs
         )
 
     def no_partitioner(self):
